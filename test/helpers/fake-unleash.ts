@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeUnleashState {
+  version?: number;
+  features: unknown[];
+  segments?: unknown[];
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+}
+
+/** What the fake answers instead of the flags, to simulate an upstream in trouble. */
+export type UpstreamFault =
+  | { kind: 'status'; status: number }
+  | { kind: 'body'; body: string }
+  | { kind: 'delay'; ms: number };
+
+/**
+ * An Unleash-compatible upstream for tests, on 127.0.0.1 and a free port: serves
+ * /api/client/features with ETag and 304 and records every request (metrics, register).
+ */
+export class FakeUnleash {
+  readonly requests: RecordedRequest[] = [];
+  private state: FakeUnleashState = { version: 2, features: [], segments: [] };
+  private body = '';
+  private etag = '';
+  private fault: UpstreamFault | undefined;
+  private server: Server | undefined;
+  private metricsStatus = 202;
+
+  constructor(initial?: FakeUnleashState) {
+    this.setState(initial ?? { features: [] });
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error('FakeUnleash is not started');
+    return `http://127.0.0.1:${address.port}/api`;
+  }
+
+  setState(state: FakeUnleashState): void {
+    this.state = { version: 2, segments: [], ...state };
+    this.body = JSON.stringify(this.state);
+    this.etag = `"${createHash('sha1').update(this.body).digest('hex')}"`;
+  }
+
+  setFault(fault: UpstreamFault | undefined): void {
+    this.fault = fault;
+  }
+
+  setMetricsStatus(status: number): void {
+    this.metricsStatus = status;
+  }
+
+  requestsTo(path: string): RecordedRequest[] {
+    return this.requests.filter((request) => request.path === path);
+  }
+
+  async start(port = 0): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: unknown = raw;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      // keep the raw text
+    }
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    this.requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+
+    if (path === '/api/client/features' && req.method === 'GET') {
+      await this.answerFeatures(req, res);
+      return;
+    }
+    if (path === '/api/client/metrics' && req.method === 'POST') {
+      res.writeHead(this.metricsStatus).end();
+      return;
+    }
+    if (path === '/api/client/register' && req.method === 'POST') {
+      res.writeHead(202).end();
+      return;
+    }
+    res.writeHead(404).end();
+  }
+
+  private async answerFeatures(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const fault = this.fault;
+    if (fault?.kind === 'status') {
+      res.writeHead(fault.status, { 'content-type': 'application/json' }).end('{}');
+      return;
+    }
+    if (fault?.kind === 'body') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(fault.body);
+      return;
+    }
+    if (fault?.kind === 'delay') {
+      await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    }
+    if (req.headers['if-none-match'] === this.etag) {
+      res.writeHead(304, { etag: this.etag }).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', etag: this.etag }).end(this.body);
+  }
+}
