@@ -8,11 +8,11 @@ import type {
   Evaluator,
   ToggleVariant,
 } from '../evaluation/types.js';
+import { defaultExport } from './default-export.js';
 import type { FlagSnapshot } from './snapshot.js';
 import type { FeatureInterface, Segment, Strategy, UnleashContext } from './types.js';
 
-// unleash-client is CommonJS with a default export.
-const UnleashClient = clientModule.default;
+const UnleashClient = defaultExport(clientModule);
 
 /** A read-only repository over one snapshot, so the SDK's evaluator never sees a change mid-request. */
 class SnapshotRepository extends EventEmitter implements RepositoryInterface {

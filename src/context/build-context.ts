@@ -1,0 +1,189 @@
+import { BadRequestError } from '../errors.js';
+import type { EvaluationContext } from '../evaluation/types.js';
+
+/** A context as the caller sent it, before defaults and overrides. */
+export interface RequestedContext {
+  userId?: string;
+  sessionId?: string;
+  remoteAddress?: string;
+  environment?: string;
+  appName?: string;
+  currentTime?: string;
+  properties: Record<string, string>;
+}
+
+export interface ContextDefaults {
+  /** The caller's address, used when the context names none. */
+  clientIp: string;
+  /** The proxy's app name, used when the context names none. */
+  appName: string;
+  /** UNLEASH_ENVIRONMENT: when set, it replaces what the caller sent. */
+  environmentOverride: string | undefined;
+}
+
+const STANDARD_FIELDS = [
+  'userId',
+  'sessionId',
+  'remoteAddress',
+  'environment',
+  'appName',
+  'currentTime',
+] as const;
+type StandardField = (typeof STANDARD_FIELDS)[number];
+const STANDARD_FIELD_SET: ReadonlySet<string> = new Set(STANDARD_FIELDS);
+
+const MAX_QUERY_PARAMETERS = 1000;
+
+function isStandardField(name: string): name is StandardField {
+  return STANDARD_FIELD_SET.has(name);
+}
+
+/** An object with no prototype, so that keys such as `__proto__` are plain data. */
+function emptyRecord(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
+/**
+ * GET query: the standard fields, `properties[key]=value`, and any other key as a property.
+ * An explicit `properties[key]` wins over a bare `key`. A repeated field is ambiguous: 400.
+ */
+export function parseQueryContext(querystring: string): RequestedContext {
+  const params = new URLSearchParams(querystring);
+  const context: RequestedContext = { properties: emptyRecord() };
+  const loose = emptyRecord();
+  const seen = new Set<string>();
+  let count = 0;
+  for (const [key, value] of params) {
+    count += 1;
+    if (count > MAX_QUERY_PARAMETERS) {
+      throw new BadRequestError(`At most ${MAX_QUERY_PARAMETERS} query parameters are accepted.`);
+    }
+    if (seen.has(key))
+      throw new BadRequestError(`Query parameter "${key}" is given more than once.`);
+    seen.add(key);
+    const property = /^properties\[(.+)\]$/.exec(key)?.[1];
+    if (property !== undefined) {
+      context.properties[property] = value;
+    } else if (isStandardField(key)) {
+      context[key] = value;
+    } else if (key !== 'properties') {
+      loose[key] = value;
+    }
+  }
+  for (const [key, value] of Object.entries(loose)) {
+    if (!(key in context.properties)) context.properties[key] = value;
+  }
+  return context;
+}
+
+function scalarToString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A context sent as JSON: the same rules as the query, with types checked. */
+export function parseBodyContext(value: unknown, where = 'context'): RequestedContext {
+  if (value === undefined || value === null) return { properties: emptyRecord() };
+  if (!isPlainObject(value)) throw new BadRequestError(`"${where}" must be an object.`);
+  const context: RequestedContext = { properties: emptyRecord() };
+  const loose = emptyRecord();
+  for (const [key, field] of Object.entries(value)) {
+    if (field === null || field === undefined) continue;
+    if (key === 'properties') {
+      if (!isPlainObject(field))
+        throw new BadRequestError(`"${where}.properties" must be an object.`);
+      for (const [name, property] of Object.entries(field)) {
+        if (property === null || property === undefined) continue;
+        const text = scalarToString(property);
+        if (text === undefined) {
+          throw new BadRequestError(`"${where}.properties.${name}" must be a string.`);
+        }
+        context.properties[name] = text;
+      }
+    } else if (isStandardField(key)) {
+      if (key === 'currentTime') {
+        // An unusable time is dropped rather than refused, as the original proxy did.
+        if (typeof field === 'string') context.currentTime = field;
+        continue;
+      }
+      if (typeof field !== 'string')
+        throw new BadRequestError(`"${where}.${key}" must be a string.`);
+      context[key] = field;
+    } else {
+      const text = scalarToString(field);
+      if (text === undefined) throw new BadRequestError(`"${where}.${key}" must be a string.`);
+      loose[key] = text;
+    }
+  }
+  for (const [key, text] of Object.entries(loose)) {
+    if (!(key in context.properties)) context.properties[key] = text;
+  }
+  return context;
+}
+
+export interface ProxyRequestBody {
+  context: RequestedContext;
+  /** Present and non-empty: answer exactly these flags. */
+  toggles?: string[];
+}
+
+/** POST /proxy and /proxy/all: `{ context?, toggles? }`. */
+export function parseProxyRequestBody(body: unknown): ProxyRequestBody {
+  if (!isPlainObject(body)) throw new BadRequestError('The request body must be a JSON object.');
+  const context = parseBodyContext(body.context);
+  const toggles = body.toggles;
+  if (toggles === undefined || toggles === null) return { context };
+  if (
+    !Array.isArray(toggles) ||
+    !toggles.every((name): name is string => typeof name === 'string')
+  ) {
+    throw new BadRequestError('"toggles" must be a list of flag names.');
+  }
+  return toggles.length > 0 ? { context, toggles } : { context };
+}
+
+function parseTime(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const time = new Date(text);
+  return Number.isNaN(time.getTime()) ? undefined : time;
+}
+
+/** Applies the defaults: the caller's address, the proxy's app name, the forced environment. */
+export function finalizeContext(
+  requested: RequestedContext,
+  defaults: ContextDefaults,
+): EvaluationContext {
+  const context: EvaluationContext = {
+    properties: requested.properties,
+    remoteAddress: requested.remoteAddress ?? defaults.clientIp,
+    appName: requested.appName ?? defaults.appName,
+    environment: defaults.environmentOverride ?? requested.environment ?? 'default',
+  };
+  if (requested.userId !== undefined) context.userId = requested.userId;
+  if (requested.sessionId !== undefined) context.sessionId = requested.sessionId;
+  const currentTime = parseTime(requested.currentTime);
+  if (currentTime !== undefined) context.currentTime = currentTime;
+  return context;
+}
+
+/** A stable text form of a context: equal contexts give equal strings, whatever the key order. */
+export function canonicalContext(context: EvaluationContext): string {
+  const properties = Object.keys(context.properties)
+    .sort()
+    .map((key) => [key, context.properties[key]]);
+  return JSON.stringify([
+    context.userId,
+    context.sessionId,
+    context.remoteAddress,
+    context.environment,
+    context.appName,
+    context.currentTime?.toISOString(),
+    properties,
+  ]);
+}

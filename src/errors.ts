@@ -1,0 +1,81 @@
+/**
+ * Every error a client can see is an AppError with a stable code. One middleware turns them
+ * into the single JSON error shape; anything else becomes a 500 that reveals nothing.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequestError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super(400, 'BAD_REQUEST', message, details);
+  }
+}
+
+export class MalformedJsonError extends AppError {
+  constructor() {
+    super(400, 'MALFORMED_JSON', 'The request body is not valid JSON.');
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor() {
+    super(401, 'UNAUTHORIZED', 'A valid client key is required in the configured header.');
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor() {
+    super(404, 'NOT_FOUND', 'No route matches this path.');
+  }
+}
+
+export class MethodNotAllowedError extends AppError {
+  constructor() {
+    super(
+      405,
+      'METHOD_NOT_ALLOWED',
+      'This path does not accept this method; see the Allow header.',
+    );
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(limitBytes: number) {
+    super(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limitBytes} bytes.`);
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  constructor() {
+    super(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json.');
+  }
+}
+
+export class EndpointDisabledError extends AppError {
+  constructor(setting: string) {
+    super(501, 'ENDPOINT_DISABLED', `This endpoint is disabled; enable it with ${setting}=true.`);
+  }
+}
+
+export class NotReadyError extends AppError {
+  constructor() {
+    super(503, 'NOT_READY', 'The proxy has not loaded its flags yet.');
+  }
+}
+
+/** Thrown at boot with every configuration problem found, never at request time. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}

@@ -1,0 +1,25 @@
+import type { FlagSnapshot } from '../unleash/snapshot.js';
+import type { Evaluator } from './types.js';
+
+export type EvaluatorFactory = (snapshot: FlagSnapshot) => Evaluator;
+
+/** The snapshot in force and the evaluator built from it, replaced together on every update. */
+export interface LiveFlagSet {
+  readonly snapshot: FlagSnapshot;
+  readonly evaluator: Evaluator;
+}
+
+export class LiveFlags {
+  private live: LiveFlagSet | undefined;
+
+  constructor(private readonly buildEvaluator: EvaluatorFactory) {}
+
+  /** Builds the evaluator once for this snapshot; requests in flight keep the one they took. */
+  update(snapshot: FlagSnapshot): void {
+    this.live = { snapshot, evaluator: this.buildEvaluator(snapshot) };
+  }
+
+  current(): LiveFlagSet | undefined {
+    return this.live;
+  }
+}

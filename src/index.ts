@@ -1,0 +1,7 @@
+// The public API of the package: what a program embedding the proxy may rely on.
+export { type CreateAppOptions, createApp, DEMO_CLIENT_KEY, type ProxyApp } from './app.js';
+export { type Env, loadConfig, type ProxyConfig, type ProxyOptions } from './config/load-config.js';
+export { OPTIONS } from './config/options.js';
+export { AppError, ConfigError } from './errors.js';
+export type { EvaluatedToggle, EvaluationContext, ToggleVariant } from './evaluation/types.js';
+export { Strategy } from './unleash/types.js';

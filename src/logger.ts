@@ -1,0 +1,73 @@
+import { Writable } from 'node:stream';
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+export type { Logger };
+
+export interface LoggerSettings {
+  level: string;
+  json: boolean;
+  /** Where lines go; stdout by default. Tests pass a stream of their own. */
+  destination?: DestinationStream;
+}
+
+/** Anything under these paths is replaced before a line is written. */
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'clientKey',
+  'token',
+  'apiToken',
+  '*.token',
+  '*.apiToken',
+];
+
+const LEVEL_NAMES: Readonly<Record<number, string>> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
+
+/** Turns pino's JSON lines into `time LEVEL message key=value` for people reading a terminal. */
+function plainTextStream(target: DestinationStream): DestinationStream {
+  const writable = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      try {
+        const {
+          time,
+          level,
+          msg,
+          pid: _pid,
+          hostname: _host,
+          ...rest
+        } = JSON.parse(chunk.toString('utf8')) as Record<string, unknown>;
+        const fields = Object.entries(rest)
+          .map(
+            ([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`,
+          )
+          .join(' ');
+        const when = new Date(typeof time === 'number' ? time : Date.now()).toISOString();
+        const name = LEVEL_NAMES[typeof level === 'number' ? level : 30] ?? 'INFO';
+        target.write(`${when} ${name} ${String(msg ?? '')}${fields ? ` ${fields}` : ''}\n`);
+      } catch {
+        target.write(chunk.toString('utf8'));
+      }
+      done();
+    },
+  });
+  return writable;
+}
+
+export function createLogger(settings: LoggerSettings): Logger {
+  const target = settings.destination ?? pino.destination({ dest: 1, sync: false });
+  const options = {
+    level: settings.level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  };
+  return settings.json
+    ? pino(options, target)
+    : pino({ ...options, base: null }, plainTextStream(target));
+}

@@ -1,0 +1,106 @@
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type { ProxyConfig } from '../config/load-config.js';
+import {
+  canonicalContext,
+  parseProxyRequestBody,
+  parseQueryContext,
+  type RequestedContext,
+} from '../context/build-context.js';
+import { EndpointDisabledError } from '../errors.js';
+import type { LiveFlags } from '../evaluation/live-flags.js';
+import type { EvaluationContext } from '../evaluation/types.js';
+import { evaluationEtag } from '../http/etag.js';
+import { readJsonBody } from '../http/json-body.js';
+import type { ProxyContext, ProxyState } from '../http/state.js';
+
+/** Turns what the caller sent into the context flags are evaluated against. */
+export type ContextPreparer = (
+  requested: RequestedContext,
+  ctx: ProxyContext,
+) => Promise<EvaluationContext> | EvaluationContext;
+
+export interface ProxyRoutesDeps {
+  config: ProxyConfig;
+  flags: LiveFlags;
+  prepareContext: ContextPreparer;
+  /** Runs before each route: readiness and client-key checks. */
+  guards: readonly Middleware<ProxyState>[];
+}
+
+interface Selection {
+  /** Answer exactly these flags, in this order. */
+  names?: readonly string[];
+  /** Leave out the flags that are not enabled. */
+  onlyEnabled: boolean;
+}
+
+/** GET/POST /proxy and /proxy/all: flags evaluated for one context. */
+export function proxyRoutes({
+  config,
+  flags,
+  prepareContext,
+  guards,
+}: ProxyRoutesDeps): Router<ProxyState> {
+  const router = new Router<ProxyState>();
+
+  const answer = async (ctx: ProxyContext, requested: RequestedContext, selection: Selection) => {
+    const live = flags.current();
+    if (live === undefined) return; // unreachable: the readiness guard ran first
+    const context = await prepareContext(requested, ctx);
+    const etag = evaluationEtag(
+      live.snapshot.fingerprint,
+      `${ctx.method} ${ctx._matchedRoute ?? ctx.path}${selection.names ? `|${selection.names.join(',')}` : ''}`,
+      ctx.state.credentialId ?? '',
+      canonicalContext(context),
+    );
+    ctx.set('ETag', etag);
+    ctx.set('Cache-Control', 'public, max-age=2');
+    ctx.status = 200;
+    if (ctx.fresh) {
+      ctx.status = 304;
+      return;
+    }
+    const toggles = live.evaluator.evaluate(context, selection.names);
+    ctx.body = {
+      toggles: selection.onlyEnabled ? toggles.filter((toggle) => toggle.enabled) : toggles,
+    };
+  };
+
+  const requireAllEndpoint: Middleware<ProxyState> = async (_ctx, next) => {
+    if (!config.enableAllEndpoint) throw new EndpointDisabledError('ENABLE_ALL_ENDPOINT');
+    await next();
+  };
+
+  router.get('/proxy', ...guards, async (ctx) => {
+    await answer(ctx, parseQueryContext(ctx.querystring), { onlyEnabled: true });
+  });
+
+  router.post('/proxy', ...guards, async (ctx) => {
+    const { context, toggles } = parseProxyRequestBody(
+      await readJsonBody(ctx, config.bodyLimitBytes),
+    );
+    await answer(
+      ctx,
+      context,
+      toggles ? { names: toggles, onlyEnabled: false } : { onlyEnabled: true },
+    );
+  });
+
+  router.get('/proxy/all', requireAllEndpoint, ...guards, async (ctx) => {
+    await answer(ctx, parseQueryContext(ctx.querystring), { onlyEnabled: false });
+  });
+
+  router.post('/proxy/all', requireAllEndpoint, ...guards, async (ctx) => {
+    const { context, toggles } = parseProxyRequestBody(
+      await readJsonBody(ctx, config.bodyLimitBytes),
+    );
+    await answer(
+      ctx,
+      context,
+      toggles ? { names: toggles, onlyEnabled: false } : { onlyEnabled: false },
+    );
+  });
+
+  return router;
+}

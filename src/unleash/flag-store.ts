@@ -1,0 +1,131 @@
+import { tmpdir } from 'node:os';
+import { Unleash } from 'unleash-client';
+import type { StorageProvider } from 'unleash-client/lib/repository/storage-provider.js';
+import FileStorageProvider from 'unleash-client/lib/repository/storage-provider-file.js';
+import InMemStorageProvider from 'unleash-client/lib/repository/storage-provider-in-mem.js';
+import type { ProxyConfig } from '../config/load-config.js';
+import type { Logger } from '../logger.js';
+import { defaultExport } from './default-export.js';
+import { createSnapshot, type FlagSnapshot } from './snapshot.js';
+import type { ClientFeaturesResponse, FeatureInterface, Strategy } from './types.js';
+
+/**
+ * The flags, kept in sync by unleash-client (polling with ETag, backup, bootstrap), exposed as
+ * immutable snapshots. A new snapshot replaces the old one on every change.
+ */
+export interface FlagStore {
+  current(): FlagSnapshot | undefined;
+  ready(): Promise<FlagSnapshot>;
+  onUpdate(listener: (snapshot: FlagSnapshot) => void): void;
+  close(): Promise<void>;
+}
+
+export interface FlagStoreSettings {
+  config: ProxyConfig;
+  logger: Logger;
+  strategies: readonly Strategy[];
+  /** Offline mode only: the flags to serve, already read and checked. */
+  offlineFlags?: ClientFeaturesResponse;
+}
+
+/** Hands every flag set the SDK stores (from Unleash, a backup or a bootstrap) to `record`. */
+class RecordingStorage implements StorageProvider<ClientFeaturesResponse> {
+  constructor(
+    private readonly inner: StorageProvider<ClientFeaturesResponse>,
+    private readonly record: (data: ClientFeaturesResponse, fromBackup: boolean) => void,
+  ) {}
+
+  async set(key: string, data: ClientFeaturesResponse): Promise<void> {
+    this.record(data, false);
+    await this.inner.set(key, data);
+  }
+
+  async get(key: string): Promise<ClientFeaturesResponse | undefined> {
+    const data = await this.inner.get(key);
+    if (data !== undefined && Array.isArray(data.features)) this.record(data, true);
+    return data;
+  }
+}
+
+const FileStorage = defaultExport(FileStorageProvider);
+const InMemStorage = defaultExport(InMemStorageProvider);
+
+export function createFlagStore({
+  config,
+  logger,
+  strategies,
+  offlineFlags,
+}: FlagStoreSettings): FlagStore {
+  let snapshot: FlagSnapshot | undefined;
+  let revision = 0;
+  const listeners: ((snapshot: FlagSnapshot) => void)[] = [];
+  let resolveReady: (snapshot: FlagSnapshot) => void = () => {};
+  const readyPromise = new Promise<FlagSnapshot>((resolve) => {
+    resolveReady = resolve;
+  });
+
+  const record = (data: ClientFeaturesResponse, fromBackup: boolean): void => {
+    // A backup read that finishes after a fresh fetch must not replace the fresher flags.
+    if (fromBackup && snapshot !== undefined) return;
+    revision += 1;
+    snapshot = createSnapshot(revision, data.features as FeatureInterface[], data.segments ?? []);
+    logger.debug({ revision, flags: snapshot.features.length, fromBackup }, 'flags updated');
+    resolveReady(snapshot);
+    for (const listener of listeners) listener(snapshot);
+  };
+
+  const online = config.mode === 'online';
+  const storage = online
+    ? new FileStorage<ClientFeaturesResponse>(config.backupPath ?? tmpdir())
+    : new InMemStorage<ClientFeaturesResponse>();
+  const bootstrapUrl = config.bootstrapUrl;
+  const bootstrap = offlineFlags
+    ? { data: offlineFlags.features, segments: offlineFlags.segments ?? [] }
+    : bootstrapUrl
+      ? {
+          url: bootstrapUrl,
+          ...(config.bootstrapAuthorization
+            ? { urlHeaders: { Authorization: config.bootstrapAuthorization } }
+            : {}),
+        }
+      : undefined;
+
+  const unleash = new Unleash({
+    // Offline mode never contacts this address: polling and metrics are off.
+    url: config.unleashUrl ?? 'http://offline.invalid/api',
+    appName: config.unleashAppName,
+    instanceId: config.unleashInstanceId,
+    refreshInterval: online ? config.refreshInterval : 0,
+    metricsInterval: config.metricsInterval,
+    metricsJitter: config.metricsJitter,
+    disableMetrics: !online,
+    ...(config.environment !== undefined ? { environment: config.environment } : {}),
+    ...(config.projectName !== undefined ? { projectName: config.projectName } : {}),
+    ...(config.namePrefix !== undefined ? { namePrefix: config.namePrefix } : {}),
+    tags: [...config.tags],
+    customHeaders: config.unleashApiToken ? { Authorization: config.unleashApiToken } : {},
+    httpOptions: { rejectUnauthorized: config.httpRejectUnauthorized },
+    ...(bootstrap ? { bootstrap } : {}),
+    storageProvider: new RecordingStorage(storage, record),
+    strategies: [...strategies],
+    skipInstanceCountWarning: true,
+  });
+  unleash.on('error', (error: unknown) => {
+    logger.warn({ err: error }, 'unleash-client reported an error');
+  });
+  unleash.on('warn', (message: unknown) => {
+    logger.warn({ detail: String(message) }, 'unleash-client warning');
+  });
+  if (online) unleash.on('synchronized', () => logger.info('flags synchronized with Unleash'));
+
+  return {
+    current: () => snapshot,
+    ready: () => readyPromise,
+    onUpdate(listener) {
+      listeners.push(listener);
+    },
+    async close() {
+      await unleash.destroyWithFlush();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { type CreateAppOptions, createApp, type ProxyApp } from '../../src/app.js';
+import type { Env } from '../../src/config/load-config.js';
+
+export interface RunningProxy {
+  app: ProxyApp;
+  server: Server;
+  /** e.g. http://127.0.0.1:43210 (without the base path) */
+  origin: string;
+  /** Every log line written so far, as text. */
+  logs: () => string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts the proxy on 127.0.0.1 and a free port, with its own backup folder and a log
+ * capture. `stop` closes the server and the Unleash client and removes the folder.
+ */
+export async function startProxy(
+  options: CreateAppOptions = {},
+  env: Env = {},
+  { waitUntilReady = true } = {},
+): Promise<RunningProxy> {
+  const backupPath = mkdtempSync(join(tmpdir(), 'proxy-test-'));
+  const lines: string[] = [];
+  const logDestination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const app = createApp({ backupPath, logLevel: 'info', ...options, logDestination }, env);
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  if (waitUntilReady) await app.ready();
+  const { port } = server.address() as AddressInfo;
+  return {
+    app,
+    server,
+    origin: `http://127.0.0.1:${port}`,
+    logs: () => lines.join(''),
+    stop: async () => {
+      await app.close();
+      rmSync(backupPath, { recursive: true, force: true });
+    },
+  };
+}
