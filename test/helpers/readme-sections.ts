@@ -1,13 +1,14 @@
 /** README parts between `<!-- name:start -->` and `<!-- name:end -->` are generated. */
+function sectionPattern(name: string): RegExp {
+  return new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)\\n?<!-- ${name}:end -->`);
+}
+
 export function generatedSection(readme: string, name: string): string | undefined {
-  const match = new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)\\n<!-- ${name}:end -->`).exec(
-    readme,
-  );
-  return match?.[1];
+  return sectionPattern(name).exec(readme)?.[1];
 }
 
 export function replaceGeneratedSection(readme: string, name: string, content: string): string {
-  const pattern = new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(\\n<!-- ${name}:end -->)`);
+  const pattern = sectionPattern(name);
   if (!pattern.test(readme)) throw new Error(`README.md has no ${name} section`);
-  return readme.replace(pattern, (_all, start: string, end: string) => `${start}${content}${end}`);
+  return readme.replace(pattern, () => `<!-- ${name}:start -->\n${content}\n<!-- ${name}:end -->`);
 }
