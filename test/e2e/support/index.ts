@@ -1,0 +1,15 @@
+export { launchChromium } from './chromium.js';
+export { findFreePort, LOOPBACK } from './free-port.js';
+export { testResultsDir } from './paths.js';
+export { type PostgresInstance, startPostgres } from './postgres.js';
+export * from './unleash-admin.js';
+export * from './unleash-client-api.js';
+export { UnleashHttpError } from './unleash-http.js';
+export {
+  startUnleashServer,
+  UNLEASH_ENVIRONMENT,
+  UNLEASH_PROJECT,
+  type UnleashServer,
+  type UnleashServerOptions,
+} from './unleash-server.js';
+export { waitFor } from './wait-for.js';
