@@ -11,8 +11,11 @@ import type {
 import type { FlagSnapshot } from './snapshot.js';
 import type { FeatureInterface, Segment, Strategy, UnleashContext } from './types.js';
 
-// unleash-client is CommonJS with a default export.
-const UnleashClient = clientModule.default;
+// unleash-client is CommonJS with a default export: Node's ESM loader hands over
+// `module.exports` (the class is on `.default`), while Vite/vitest already unwraps `__esModule`.
+const UnleashClient: typeof clientModule.default =
+  (clientModule as unknown as { default?: typeof clientModule.default }).default ??
+  (clientModule as unknown as typeof clientModule.default);
 
 /** A read-only repository over one snapshot, so the SDK's evaluator never sees a change mid-request. */
 class SnapshotRepository extends EventEmitter implements RepositoryInterface {
