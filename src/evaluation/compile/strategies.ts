@@ -1,6 +1,7 @@
-import { applicationHostname, normalizedStrategyValue } from '../../unleash/engine.js';
+import { applicationHostname } from '../../unleash/engine.js';
 import type { StrategyTransportInterface } from '../../unleash/types.js';
 import { compileField, resolveField } from './context-field.js';
+import { PrefixedHash, STRATEGY_SEED } from './hash.js';
 import { RemoteAddressMatcher } from './network.js';
 import { ALWAYS, NEVER, type Predicate, UNSUPPORTED, type Unsupported } from './predicate.js';
 import { type RequestState, randomDraw } from './request.js';
@@ -44,10 +45,10 @@ export function compileStrategyCheck(
     case 'gradualRolloutSessionId': {
       const percentage = Number(parameters.percentage);
       if (!(percentage > 0)) return NEVER;
-      const groupId = `${parameters.groupId || ''}`;
+      const groupId = new PrefixedHash(`${parameters.groupId || ''}`, STRATEGY_SEED);
       return strategy.name === 'gradualRolloutUserId'
-        ? (state) => inRollout(state.context.userId, groupId, percentage)
-        : (state) => inRollout(state.context.sessionId, groupId, percentage);
+        ? (state) => inRollout(state.userId, groupId, percentage)
+        : (state) => inRollout(state.sessionId, groupId, percentage);
     }
     case 'userWithId': {
       const userIds = parameters.userIds;
@@ -55,7 +56,7 @@ export function compileStrategyCheck(
       if (typeof userIds !== 'string') return UNSUPPORTED;
       const ids = new Set(userIds.split(/\s*,\s*/));
       return (state) => {
-        const userId = state.context.userId;
+        const userId = state.userId;
         return userId !== undefined && ids.has(userId);
       };
     }
@@ -64,7 +65,7 @@ export function compileStrategyCheck(
       if (!ips) return NEVER;
       if (typeof ips !== 'string') return UNSUPPORTED;
       const matcher = new RemoteAddressMatcher(ips);
-      return (state) => matcher.matches(state, state.context.remoteAddress);
+      return (state) => matcher.matches(state, state.remoteAddress);
     }
     case 'flexibleRollout':
       return compileFlexibleRollout(parameters);
@@ -73,30 +74,29 @@ export function compileStrategyCheck(
   }
 }
 
-function inRollout(id: string | undefined, groupId: string, percentage: number): boolean {
+function inRollout(id: string | undefined, groupId: PrefixedHash, percentage: number): boolean {
   if (!id) return false;
-  return normalizedStrategyValue(id, groupId) <= percentage;
+  return groupId.normalized(id, 100) <= percentage;
 }
 
 function compileFlexibleRollout(parameters: Parameters): Predicate | Unsupported {
   // `context.featureToggle` is never set on the contexts the proxy evaluates.
-  const groupId = `${parameters.groupId || ''}`;
+  const groupId = new PrefixedHash(`${parameters.groupId || ''}`, STRATEGY_SEED);
   const percentage = Number(parameters.rollout);
   if (!(percentage > 0)) return NEVER;
   const stickiness = parameters.stickiness || 'default';
   if (stickiness === 'default') {
     return (state) => {
-      const context = state.context;
-      const id = context.userId || context.sessionId || randomRolloutId(state);
-      return normalizedStrategyValue(id, groupId) <= percentage;
+      const id = state.userId || state.sessionId || randomRolloutId(state);
+      return groupId.normalized(id, 100) <= percentage;
     };
   }
   if (stickiness === 'random') {
-    return (state) => normalizedStrategyValue(randomRolloutId(state), groupId) <= percentage;
+    return (state) => groupId.normalized(randomRolloutId(state), 100) <= percentage;
   }
   const field = compileField(stickiness);
   if (!field) return UNSUPPORTED;
-  return (state) => inRollout(resolveField(state.context, field), groupId, percentage);
+  return (state) => inRollout(resolveField(state, field), groupId, percentage);
 }
 
 /** flexibleRollout's random generator, `${Math.round(Math.random() * 10000) + 1}`, per request. */

@@ -1,6 +1,6 @@
-import { normalizedVariantValue } from '../../unleash/engine.js';
 import type { VariantDefinition } from '../../unleash/types.js';
 import { type ContextField, compileField, resolveField } from './context-field.js';
+import { PrefixedHash, VARIANT_SEED } from './hash.js';
 import { UNSUPPORTED, type Unsupported } from './predicate.js';
 import { type RequestState, randomDraw } from './request.js';
 
@@ -18,7 +18,7 @@ interface CompiledOverride {
  */
 export class VariantSelector {
   private constructor(
-    private readonly groupId: string,
+    private readonly groupId: PrefixedHash,
     /** `undefined` for the `default` stickiness (userId, sessionId, remoteAddress, random). */
     private readonly stickiness: ContextField | undefined,
     private readonly weights: readonly number[],
@@ -60,16 +60,21 @@ export class VariantSelector {
     }
     const totalWeight = weights.reduce((sum, weight) => sum + weight, 0);
     // `${groupId}` is what the SDK hashes (`${groupId}:${id}`), even for undefined.
-    return new VariantSelector(`${groupId}`, field, weights, totalWeight, overrides);
+    return new VariantSelector(
+      new PrefixedHash(`${groupId}`, VARIANT_SEED),
+      field,
+      weights,
+      totalWeight,
+      overrides,
+    );
   }
 
   select(state: RequestState): number {
     if (this.totalWeight <= 0) return -1;
-    const context = state.context;
     for (const override of this.overrides) {
-      if (override.values.has(resolveField(context, override.field))) return override.variant;
+      if (override.values.has(resolveField(state, override.field))) return override.variant;
     }
-    const target = normalizedVariantValue(this.seed(state), this.groupId, this.totalWeight);
+    const target = this.groupId.normalized(this.seed(state), this.totalWeight);
     const weights = this.weights;
     let counter = 0;
     for (let i = 0; i < weights.length; i++) {
@@ -83,12 +88,11 @@ export class VariantSelector {
 
   /** unleash-client's `getSeed`. */
   private seed(state: RequestState): string {
-    const context = state.context;
     if (this.stickiness !== undefined) {
-      const value = resolveField(context, this.stickiness);
+      const value = resolveField(state, this.stickiness);
       return value ? value : randomVariantSeed(state);
     }
-    const { userId, sessionId, remoteAddress } = context;
+    const { userId, sessionId, remoteAddress } = state;
     if (typeof userId === 'string' && userId !== '') return userId;
     if (typeof sessionId === 'string' && sessionId !== '') return sessionId;
     if (typeof remoteAddress === 'string' && remoteAddress !== '') return remoteAddress;
