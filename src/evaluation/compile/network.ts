@@ -80,14 +80,17 @@ function parseAddress(state: RequestState, value: string): Family {
     state.addressFamily = Family.PlainV4;
     return Family.PlainV4;
   }
-  const v4 = tryAddress4(value);
+  // Neither parser accepts what the other's alphabet excludes: an Address4 never contains ':'
+  // and an Address6 always does. Skipping the hopeless parse avoids a thrown AddressError.
+  const hasColon = value.includes(':');
+  const v4 = hasColon ? undefined : tryAddress4(value);
   if (v4) {
     state.addressObject = v4;
     state.addressCorrectForm = v4.correctForm();
     state.addressFamily = Family.V4;
     return Family.V4;
   }
-  const v6 = tryAddress6(value);
+  const v6 = hasColon ? tryAddress6(value) : undefined;
   if (v6) {
     state.addressObject = v6;
     state.addressCorrectForm = v6.correctForm();
