@@ -54,7 +54,7 @@ function compileOperator(constraint: Constraint, inverted: boolean): Predicate |
       const set = new Set(values);
       // NOT_IN is IN negated; fold both negations into one comparison.
       const negate = (operator === 'NOT_IN') !== inverted;
-      return (state) => set.has(resolveField(state.context, field) as string) !== negate;
+      return (state) => set.has(resolveField(state, field) as string) !== negate;
     }
     case 'STR_STARTS_WITH':
     case 'STR_ENDS_WITH':
@@ -65,7 +65,7 @@ function compileOperator(constraint: Constraint, inverted: boolean): Predicate |
       const values = caseInsensitive ? cleaned.map((v) => v.toLocaleLowerCase()) : cleaned;
       const test = stringTest(operator, values);
       return (state) => {
-        let value = resolveField(state.context, field);
+        let value = resolveField(state, field);
         if (value === undefined) return inverted;
         if (caseInsensitive) value = value.toLocaleLowerCase();
         return test(value) !== inverted;
@@ -80,7 +80,7 @@ function compileOperator(constraint: Constraint, inverted: boolean): Predicate |
       if (Number.isNaN(limit)) return constant(false, inverted);
       const compare = numberTest(operator);
       // Number(undefined) is NaN, which every comparison rejects, as in the SDK.
-      return (state) => compare(Number(resolveField(state.context, field)), limit) !== inverted;
+      return (state) => compare(Number(resolveField(state, field)), limit) !== inverted;
     }
     case 'SEMVER_EQ':
     case 'SEMVER_GT':
@@ -95,7 +95,7 @@ function compileOperator(constraint: Constraint, inverted: boolean): Predicate |
       }
       const accept = semverTest(operator);
       return (state) => {
-        const value = resolveField(state.context, field);
+        const value = resolveField(state, field);
         if (!value) return inverted;
         const version = parseContextVersion(value);
         if (version === null) return inverted;
@@ -113,7 +113,7 @@ function compileOperator(constraint: Constraint, inverted: boolean): Predicate |
         return constant(false, inverted);
       }
       return (state) => {
-        const value = resolveField(state.context, field);
+        const value = resolveField(state, field);
         if (value === undefined) return inverted;
         return regex.matcher(value).find() !== inverted;
       };
@@ -123,7 +123,7 @@ function compileOperator(constraint: Constraint, inverted: boolean): Predicate |
       if (!values) return UNSUPPORTED;
       const matcher = new CidrMatcher(values);
       return (state) => {
-        const value = resolveField(state.context, field);
+        const value = resolveField(state, field);
         if (value === undefined) return inverted;
         return matcher.matches(state, value) !== inverted;
       };

@@ -1,5 +1,3 @@
-import type { EvaluationContext } from '../types.js';
-
 /**
  * How a context field name is looked up, decided once at compile time. unleash-client's
  * `resolveContextValue` reads `context[field] ?? context.properties?.[field]` and stringifies
@@ -50,8 +48,19 @@ function stringify(value: unknown): string | undefined {
   return value === undefined || value === null ? undefined : String(value);
 }
 
-/** unleash-client's `resolveContextValue` over an `EvaluationContext`. */
-export function resolveField(context: EvaluationContext, field: ContextField): string | undefined {
+/** The request's context fields, read once per request into one shape (see RequestState). */
+export interface ContextView {
+  readonly userId: string | undefined;
+  readonly sessionId: string | undefined;
+  readonly remoteAddress: string | undefined;
+  readonly environment: string | undefined;
+  readonly appName: string | undefined;
+  readonly currentTime: Date | undefined;
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+/** unleash-client's `resolveContextValue` over the request's context. */
+export function resolveField(context: ContextView, field: ContextField): string | undefined {
   let value: unknown;
   switch (field.kind) {
     case FieldKind.Property:

@@ -26,20 +26,26 @@ export interface CompiledDependency {
   readonly variants: readonly string[] | null;
 }
 
-export interface CompiledFlag {
-  readonly name: string;
-  /** Evaluated by the reference evaluator: the compiler does not know some part of it. */
-  readonly fallback: boolean;
-  /** Without dependencies, the flag's answer when it is off (for whatever reason). */
-  readonly disabled: EvaluatedToggle;
-  readonly enabledNoVariant: EvaluatedToggle;
-  /** False when the flag can never be on (feature disabled, malformed strategies). */
-  readonly canBeOn: boolean;
-  readonly dependencies: readonly CompiledDependency[];
-  /** Null: no strategies, so on. */
-  readonly strategies: readonly CompiledStrategy[] | null;
-  readonly variants: VariantSelector | null;
-  readonly variantResults: readonly EvaluatedToggle[];
+/**
+ * A class rather than object literals, so that every compiled flag shares one hidden class and
+ * the hot path's property loads stay monomorphic (spread literals gave each flag its own map).
+ */
+export class CompiledFlag {
+  constructor(
+    readonly name: string,
+    /** Evaluated by the reference evaluator: the compiler does not know some part of it. */
+    readonly fallback: boolean,
+    /** The flag's answer when it is off (for whatever reason). */
+    readonly disabled: EvaluatedToggle,
+    readonly enabledNoVariant: EvaluatedToggle,
+    /** False when the flag can never be on (feature disabled, malformed strategies). */
+    readonly canBeOn: boolean,
+    readonly dependencies: readonly CompiledDependency[],
+    /** Null: no strategies, so on. */
+    readonly strategies: readonly CompiledStrategy[] | null,
+    readonly variants: VariantSelector | null,
+    readonly variantResults: readonly EvaluatedToggle[],
+  ) {}
 }
 
 export interface FlagCompilation {
@@ -53,20 +59,19 @@ export interface FlagCompilation {
 export function compileFlag(feature: FeatureInterface, compilation: FlagCompilation): CompiledFlag {
   const name = feature.name;
   const impressionData = feature.impressionData === true;
-  const base = {
+  const disabled = disabledResult(name, impressionData);
+  const enabledNoVariant = enabledResult(name, impressionData);
+  const fallback = new CompiledFlag(
     name,
-    disabled: disabledResult(name, impressionData),
-    enabledNoVariant: enabledResult(name, impressionData),
-  };
-  const fallback: CompiledFlag = {
-    ...base,
-    fallback: true,
-    canBeOn: false,
-    dependencies: [],
-    strategies: null,
-    variants: null,
-    variantResults: [],
-  };
+    true,
+    disabled,
+    enabledNoVariant,
+    false,
+    [],
+    null,
+    null,
+    [],
+  );
 
   const dependencies = compileDependencies(feature, compilation);
   if (dependencies === UNSUPPORTED) return fallback;
@@ -96,15 +101,17 @@ export function compileFlag(feature: FeatureInterface, compilation: FlagCompilat
     variantResults = feature.variants.map((v) => variantResult(name, v, impressionData));
   }
 
-  return {
-    ...base,
-    fallback: false,
+  return new CompiledFlag(
+    name,
+    false,
+    disabled,
+    enabledNoVariant,
     canBeOn,
     dependencies,
     strategies,
     variants,
     variantResults,
-  };
+  );
 }
 
 function compileDependencies(

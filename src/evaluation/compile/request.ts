@@ -1,12 +1,22 @@
 import type { EvaluationContext } from '../types.js';
+import type { ContextView } from './context-field.js';
 
 /**
  * What one `evaluate` call knows about its request. One instance per compiled evaluator is
  * reset and reused for every request (evaluation is synchronous), so the hot path allocates
  * nothing for it. Lazily computed values use a sentinel (`NaN` / `undefined`) until first use.
  */
-export class RequestState {
+export class RequestState implements ContextView {
   context: EvaluationContext = { properties: {} };
+  // The context's fields, copied once per request: contexts arrive in many shapes, and reading
+  // them from this one class keeps every per-flag lookup monomorphic.
+  userId: string | undefined = undefined;
+  sessionId: string | undefined = undefined;
+  remoteAddress: string | undefined = undefined;
+  environment: string | undefined = undefined;
+  appName: string | undefined = undefined;
+  currentTime: Date | undefined = undefined;
+  properties: Readonly<Record<string, unknown>> = {};
   /** The request's single random draw in [0, 1), shared by every flag (see `randomDraw`). */
   random = Number.NaN;
   /** The evaluation time in ms: `currentTime` or the clock, read once per request. */
@@ -20,6 +30,13 @@ export class RequestState {
 
   reset(context: EvaluationContext): void {
     this.context = context;
+    this.userId = context.userId;
+    this.sessionId = context.sessionId;
+    this.remoteAddress = context.remoteAddress;
+    this.environment = context.environment;
+    this.appName = context.appName;
+    this.currentTime = context.currentTime;
+    this.properties = context.properties;
     this.random = Number.NaN;
     this.time = Number.NaN;
     this.addressKey = undefined;
@@ -47,7 +64,7 @@ export function randomDraw(state: RequestState): number {
 export function requestTime(state: RequestState): number {
   let time = state.time;
   if (Number.isNaN(time)) {
-    const current = state.context.currentTime as unknown;
+    const current = state.currentTime as unknown;
     // unleash-client: `context.currentTime ? new Date(context.currentTime) : new Date()`.
     time = current
       ? current instanceof Date
