@@ -5,6 +5,7 @@ import compress from 'koa-compress';
 import type { DestinationStream } from 'pino';
 import { type Env, loadConfig, type ProxyConfig, type ProxyOptions } from './config/load-config.js';
 import { finalizeContext } from './context/build-context.js';
+import { compileEvaluator } from './evaluation/compile/index.js';
 import { LiveFlags } from './evaluation/live-flags.js';
 import type { ProxyState } from './http/state.js';
 import { createLogger, type Logger } from './logger.js';
@@ -19,7 +20,6 @@ import { mountRoutes } from './routes/mount-routes.js';
 import { proxyRoutes } from './routes/proxy-routes.js';
 import { createFlagStore } from './unleash/flag-store.js';
 import { readOfflineFlags } from './unleash/offline-flags.js';
-import { createReferenceEvaluator } from './unleash/reference-evaluator.js';
 import type { Strategy } from './unleash/types.js';
 
 /** The key that works with the bundled example flags when no key is configured. */
@@ -69,7 +69,9 @@ export function createApp(options: CreateAppOptions = {}, env: Env = process.env
   }
 
   const strategies = [...(options.customStrategies ?? [])];
-  const flags = new LiveFlags((snapshot) => createReferenceEvaluator(snapshot, strategies));
+  const flags = new LiveFlags((snapshot) =>
+    compileEvaluator(snapshot, { customStrategies: strategies }),
+  );
   const store = createFlagStore({
     config,
     logger,

@@ -1,0 +1,1 @@
+export { type CompiledEvaluator, type CompileOptions, compileEvaluator } from './evaluator.js';
