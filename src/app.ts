@@ -15,6 +15,7 @@ import { cors } from './middleware/cors.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requireReady } from './middleware/readiness.js';
 import { requestLog } from './middleware/request-log.js';
+import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { mountRoutes } from './routes/mount-routes.js';
 import { proxyRoutes } from './routes/proxy-routes.js';
@@ -110,6 +111,7 @@ export function createApp(options: CreateAppOptions = {}, env: Env = process.env
         }),
     }),
   ];
+  if (config.enableOAS) routers.push(docsRoutes(config)); // OpenAPI document and Swagger UI
   mountRoutes(koa, config.proxyBasePath, routers);
 
   const servers = new Set<Server>();

@@ -1,5 +1,13 @@
 import { BadRequestError } from '../errors.js';
 import type { EvaluationContext } from '../evaluation/types.js';
+import {
+  type ContextInput,
+  contextSchema,
+  STANDARD_CONTEXT_FIELDS,
+  type StandardContextField,
+} from '../schemas/context-schema.js';
+import { type ProxyRequestInput, proxyRequestSchema } from '../schemas/proxy-schemas.js';
+import { compileValidator } from '../schemas/validator.js';
 
 /** A context as the caller sent it, before defaults and overrides. */
 export interface RequestedContext {
@@ -21,20 +29,11 @@ export interface ContextDefaults {
   environmentOverride: string | undefined;
 }
 
-const STANDARD_FIELDS = [
-  'userId',
-  'sessionId',
-  'remoteAddress',
-  'environment',
-  'appName',
-  'currentTime',
-] as const;
-type StandardField = (typeof STANDARD_FIELDS)[number];
-const STANDARD_FIELD_SET: ReadonlySet<string> = new Set(STANDARD_FIELDS);
+const STANDARD_FIELD_SET: ReadonlySet<string> = new Set(STANDARD_CONTEXT_FIELDS);
 
 const MAX_QUERY_PARAMETERS = 1000;
 
-function isStandardField(name: string): name is StandardField {
+function isStandardField(name: string): name is StandardContextField {
   return STANDARD_FIELD_SET.has(name);
 }
 
@@ -76,49 +75,39 @@ export function parseQueryContext(querystring: string): RequestedContext {
   return context;
 }
 
+/** Compiled once, at import: the same schema objects the OpenAPI document shows. */
+const validateContext = compileValidator<ContextInput | null>(contextSchema);
+const validateProxyRequest = compileValidator<ProxyRequestInput>(proxyRequestSchema);
+
+/** The schemas allow only strings, finite numbers, booleans and null here. */
 function scalarToString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return undefined;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A context sent as JSON: the same rules as the query, with types checked. */
-export function parseBodyContext(value: unknown, where = 'context'): RequestedContext {
-  if (value === undefined || value === null) return { properties: emptyRecord() };
-  if (!isPlainObject(value)) throw new BadRequestError(`"${where}" must be an object.`);
+/**
+ * A context sent as JSON, already valid against `contextSchema`: null fields are dropped,
+ * numbers and booleans become text, loose keys become properties unless `properties` names
+ * them, and an unusable `currentTime` is dropped rather than refused, as the original did.
+ */
+function normalizeBodyContext(input: ContextInput | null | undefined): RequestedContext {
   const context: RequestedContext = { properties: emptyRecord() };
+  if (input === null || input === undefined) return context;
   const loose = emptyRecord();
-  for (const [key, field] of Object.entries(value)) {
-    if (field === null || field === undefined) continue;
+  for (const [key, field] of Object.entries(input)) {
     if (key === 'properties') {
-      if (!isPlainObject(field))
-        throw new BadRequestError(`"${where}.properties" must be an object.`);
-      for (const [name, property] of Object.entries(field)) {
-        if (property === null || property === undefined) continue;
+      for (const [name, property] of Object.entries(input.properties ?? {})) {
         const text = scalarToString(property);
-        if (text === undefined) {
-          throw new BadRequestError(`"${where}.properties.${name}" must be a string.`);
-        }
-        context.properties[name] = text;
+        if (text !== undefined) context.properties[name] = text;
       }
+    } else if (key === 'currentTime') {
+      if (typeof field === 'string') context.currentTime = field;
     } else if (isStandardField(key)) {
-      if (key === 'currentTime') {
-        // An unusable time is dropped rather than refused, as the original proxy did.
-        if (typeof field === 'string') context.currentTime = field;
-        continue;
-      }
-      if (typeof field !== 'string')
-        throw new BadRequestError(`"${where}.${key}" must be a string.`);
-      context[key] = field;
+      if (typeof field === 'string') context[key] = field;
     } else {
       const text = scalarToString(field);
-      if (text === undefined) throw new BadRequestError(`"${where}.${key}" must be a string.`);
-      loose[key] = text;
+      if (text !== undefined) loose[key] = text;
     }
   }
   for (const [key, text] of Object.entries(loose)) {
@@ -127,25 +116,24 @@ export function parseBodyContext(value: unknown, where = 'context'): RequestedCo
   return context;
 }
 
+/** A context sent as JSON, checked against `contextSchema`; `where` names it in errors. */
+export function parseBodyContext(value: unknown, where = 'context'): RequestedContext {
+  if (value === undefined) return { properties: emptyRecord() };
+  return normalizeBodyContext(validateContext(value, where));
+}
+
 export interface ProxyRequestBody {
   context: RequestedContext;
   /** Present and non-empty: answer exactly these flags. */
   toggles?: string[];
 }
 
-/** POST /proxy and /proxy/all: `{ context?, toggles? }`. */
+/** POST /proxy and /proxy/all: `{ context?, toggles? }`, checked against `proxyRequestSchema`. */
 export function parseProxyRequestBody(body: unknown): ProxyRequestBody {
-  if (!isPlainObject(body)) throw new BadRequestError('The request body must be a JSON object.');
-  const context = parseBodyContext(body.context);
-  const toggles = body.toggles;
-  if (toggles === undefined || toggles === null) return { context };
-  if (
-    !Array.isArray(toggles) ||
-    !toggles.every((name): name is string => typeof name === 'string')
-  ) {
-    throw new BadRequestError('"toggles" must be a list of flag names.');
-  }
-  return toggles.length > 0 ? { context, toggles } : { context };
+  const input = validateProxyRequest(body, '');
+  const context = normalizeBodyContext(input.context);
+  const toggles = input.toggles;
+  return toggles && toggles.length > 0 ? { context, toggles: [...toggles] } : { context };
 }
 
 function parseTime(text: string | undefined): Date | undefined {

@@ -13,6 +13,8 @@ import type { EvaluationContext } from '../evaluation/types.js';
 import { evaluationEtag } from '../http/etag.js';
 import { readJsonBody } from '../http/json-body.js';
 import type { ProxyContext, ProxyState } from '../http/state.js';
+import { addRoute } from '../openapi/define-route.js';
+import { getProxy, getProxyAll, postProxy, postProxyAll } from './proxy-definitions.js';
 
 /** Turns what the caller sent into the context flags are evaluated against. */
 export type ContextPreparer = (
@@ -72,11 +74,11 @@ export function proxyRoutes({
     await next();
   };
 
-  router.get('/proxy', ...guards, async (ctx) => {
+  addRoute(router, getProxy, ...guards, async (ctx) => {
     await answer(ctx, parseQueryContext(ctx.querystring), { onlyEnabled: true });
   });
 
-  router.post('/proxy', ...guards, async (ctx) => {
+  addRoute(router, postProxy, ...guards, async (ctx) => {
     const { context, toggles } = parseProxyRequestBody(
       await readJsonBody(ctx, config.bodyLimitBytes),
     );
@@ -87,11 +89,11 @@ export function proxyRoutes({
     );
   });
 
-  router.get('/proxy/all', requireAllEndpoint, ...guards, async (ctx) => {
+  addRoute(router, getProxyAll, requireAllEndpoint, ...guards, async (ctx) => {
     await answer(ctx, parseQueryContext(ctx.querystring), { onlyEnabled: false });
   });
 
-  router.post('/proxy/all', requireAllEndpoint, ...guards, async (ctx) => {
+  addRoute(router, postProxyAll, requireAllEndpoint, ...guards, async (ctx) => {
     const { context, toggles } = parseProxyRequestBody(
       await readJsonBody(ctx, config.bodyLimitBytes),
     );

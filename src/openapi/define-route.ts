@@ -1,0 +1,87 @@
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type { HeadersObject, ParameterObject, SchemaObject } from 'openapi3-ts/oas31';
+import type { AppError } from '../errors.js';
+import type { ProxyState } from '../http/state.js';
+import { errorBody } from '../middleware/error-handler.js';
+import { errorSchema } from '../schemas/error-schema.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** The security schemes `build-spec.ts` declares. */
+export type SecuritySchemeName = 'clientKey';
+
+export interface ResponseDoc {
+  readonly description: string;
+  /** Media type of the body; leave out for a response without one, such as 304. */
+  readonly contentType?: string;
+  readonly schema?: SchemaObject;
+  /** One example body, or several by name. */
+  readonly example?: unknown;
+  readonly examples?: Readonly<Record<string, unknown>>;
+  readonly headers?: HeadersObject;
+}
+
+export interface RequestBodyDoc {
+  readonly description: string;
+  /** The schema the route validates the body against: the same object, not a copy. */
+  readonly schema: SchemaObject;
+  readonly example: unknown;
+}
+
+/**
+ * Everything about one route in one place: how it is mounted (method, path) and how it is
+ * documented (summary, inputs, every status it can answer). `addRoute` mounts it, the spec
+ * builder documents it, and a test checks that the routers and the document agree.
+ */
+export interface RouteDefinition {
+  readonly method: HttpMethod;
+  /** Koa path relative to PROXY_BASE_PATH, e.g. `/proxy` or `/client/features/:name`. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: string;
+  /** Credentials accepted (in CLIENT_KEY_HEADER_NAME); empty for an open route. */
+  readonly security: readonly SecuritySchemeName[];
+  /** Query and header parameters; path parameters are derived from `:name` segments. */
+  readonly parameters?: readonly ParameterObject[];
+  readonly requestBody?: RequestBodyDoc;
+  readonly responses: Readonly<Record<number, ResponseDoc>>;
+}
+
+/** Declares a route; the identity function, there for type checking and for grep. */
+export function defineRoute(route: RouteDefinition): RouteDefinition {
+  return route;
+}
+
+/** Mounts a defined route on a router, with its guards and handler in order. */
+export function addRoute(
+  router: Router<ProxyState>,
+  route: RouteDefinition,
+  ...middleware: Middleware<ProxyState>[]
+): void {
+  router.register(route.path, [route.method.toUpperCase()], middleware, {
+    name: route.operationId,
+  });
+}
+
+/** A JSON success body. */
+export function jsonResponse(description: string, schema: SchemaObject, example: unknown) {
+  return { description, contentType: 'application/json', schema, example } satisfies ResponseDoc;
+}
+
+/**
+ * An error status, in the one error shape. The examples are rendered from real error objects,
+ * so they show exactly what the error middleware writes.
+ */
+export function errorResponse(description: string, ...errors: readonly AppError[]): ResponseDoc {
+  const response = { description, contentType: 'application/json', schema: errorSchema };
+  const [only, ...more] = errors;
+  if (only === undefined) return response;
+  if (more.length === 0) return { ...response, example: errorBody(only) };
+  return {
+    ...response,
+    examples: Object.fromEntries(errors.map((error) => [error.code, errorBody(error)])),
+  };
+}

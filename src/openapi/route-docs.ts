@@ -1,0 +1,15 @@
+import { DOCS_ROUTES } from '../routes/docs-definitions.js';
+import { HEALTH_ROUTES } from '../routes/health-definitions.js';
+import { PROXY_ROUTES } from '../routes/proxy-definitions.js';
+import type { RouteDefinition } from './define-route.js';
+
+/**
+ * Every route the proxy can mount, as documented in the OpenAPI document. A new route is
+ * declared with `defineRoute` next to its router, mounted with `addRoute`, and its list added
+ * here; `test/http/openapi-routes.test.ts` fails when a mounted route is missing or extra.
+ */
+export const ROUTE_DEFINITIONS: readonly RouteDefinition[] = [
+  ...PROXY_ROUTES,
+  ...HEALTH_ROUTES,
+  ...DOCS_ROUTES,
+];

@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CLIENT_KEY } from '../../src/app.js';
+import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+
+const BASE = '/flags';
+const SCREENSHOT = 'test-results/openapi-ui.png';
+
+// Debian's chromium, installed by .ci/browser-setup.sh; flags keep it quiet and offline.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+describe('Swagger UI in a real browser, under a base path', () => {
+  let proxy: RunningProxy;
+  let browser: Browser;
+  let page: Page;
+  const requested: string[] = [];
+
+  beforeAll(async () => {
+    proxy = await startProxy({ enableOAS: true, proxyBasePath: BASE });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('request', (request) => requested.push(request.url()));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await proxy?.stop();
+  });
+
+  it('shows every operation of the document', async () => {
+    await page.goto(`${proxy.origin}${BASE}/docs/openapi`);
+    await page.locator('.opblock').first().waitFor();
+    await expect
+      .poll(() => page.locator('.opblock-summary-path').allTextContents())
+      .toEqual(expect.arrayContaining(['/proxy', '/proxy/all', '/proxy/health']));
+    expect(await page.locator('.opblock').count()).toBe(9);
+    await expect.poll(() => page.locator('.servers select').inputValue()).toBe(BASE);
+  });
+
+  it('runs "Try it out" on GET /proxy with a client key and gets 200 with flags', async () => {
+    await page.locator('button.authorize').first().click();
+    const dialog = page.locator('.dialog-ux');
+    await dialog.locator('input').first().fill(DEMO_CLIENT_KEY);
+    await dialog.locator('button.authorize').click();
+    await dialog.locator('button.btn-done').click();
+
+    const operation = page.locator('#operations-Proxy-getEnabledFlags');
+    await operation.locator('.opblock-summary').click();
+    await operation.locator('.try-out__btn').click();
+    const answer = page.waitForResponse((response) =>
+      response.url().startsWith(`${proxy.origin}${BASE}/proxy?`),
+    );
+    await operation.locator('.execute').click();
+    const response = await answer;
+    expect(response.status()).toBe(200);
+    const body = (await response.json()) as { toggles: { name: string }[] };
+    expect(body.toggles.length).toBeGreaterThan(0);
+
+    const live = operation.locator('.live-responses-table');
+    await expect
+      .poll(() => live.locator('tbody .response-col_status').first().textContent())
+      .toBe('200');
+    expect(await live.locator('tbody .response-col_description').first().textContent()).toContain(
+      body.toggles[0]?.name ?? '',
+    );
+
+    mkdirSync('test-results', { recursive: true });
+    await operation.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+
+  it('loaded nothing from anywhere but the proxy', () => {
+    expect(requested.length).toBeGreaterThan(3);
+    expect(requested.filter((url) => !url.startsWith(`${proxy.origin}${BASE}/`))).toEqual([]);
+  });
+});
