@@ -26,6 +26,14 @@ export async function resolve(specifier, context, nextResolve) {
 }
 `;
 
+/** The hooks as a module URL, for `module.register` (and for `node --import` in tests). */
+export const FALLBACK_HOOKS_URL = `data:text/javascript,${encodeURIComponent(HOOKS_SOURCE)}`;
+
+/** Bare specifiers that fail are resolved as if imported from the proxy's package.json. */
+export function fallbackParentUrl(): string {
+  return pathToFileURL(join(packageRoot(), 'package.json')).href;
+}
+
 let registered = false;
 
 /**
@@ -38,8 +46,5 @@ let registered = false;
 export function registerBareSpecifierFallback(): void {
   if (registered) return;
   registered = true;
-  const fallbackParent = pathToFileURL(join(packageRoot(), 'package.json')).href;
-  register(`data:text/javascript,${encodeURIComponent(HOOKS_SOURCE)}`, {
-    data: { fallbackParent },
-  });
+  register(FALLBACK_HOOKS_URL, { data: { fallbackParent: fallbackParentUrl() } });
 }
