@@ -16,7 +16,8 @@ class PlainStrategy extends Strategy {
   }
 
   override isEnabled(parameters: Record<string, unknown>, context: UnleashContext): boolean {
-    return Boolean(this.plain.isEnabled(parameters, context));
+    // Passed on as is, so that the guard can tell a Promise from an answer.
+    return this.plain.isEnabled(parameters, context) as boolean;
   }
 }
 
