@@ -16,7 +16,7 @@ import { errorHandler } from './middleware/error-handler.js';
 import { requireReady } from './middleware/readiness.js';
 import { requestLog } from './middleware/request-log.js';
 import { trustedProxyResolver } from './middleware/trusted-proxies.js';
-import { guardStrategy } from './plugins/guard-strategy.js';
+import { guardStrategy, type StrategyLike } from './plugins/guard-strategy.js';
 import { assertNoPluginFiles, checkStrategyNames, type Plugins } from './plugins/load-plugins.js';
 import { throttledLog } from './plugins/throttled-log.js';
 import type { ContextEnricher } from './plugins/types.js';
@@ -26,14 +26,16 @@ import { proxyRoutes } from './routes/proxy-routes.js';
 import { createFlagStore } from './unleash/flag-store.js';
 import { readOfflineFlags } from './unleash/offline-flags.js';
 import { createReferenceEvaluator } from './unleash/reference-evaluator.js';
-import type { Strategy } from './unleash/types.js';
 
 /** The key that works with the bundled example flags when no key is configured. */
 export const DEMO_CLIENT_KEY = 'demo-client-key';
 
 export interface CreateAppOptions extends ProxyOptions {
-  /** Custom strategies as instances, in addition to UNLEASH_CUSTOM_STRATEGIES_FILE. */
-  readonly customStrategies?: readonly Strategy[];
+  /**
+   * Custom strategies as instances (of unleash-client's Strategy, or plain `{ name, isEnabled }`
+   * objects), in addition to UNLEASH_CUSTOM_STRATEGIES_FILE.
+   */
+  readonly customStrategies?: readonly StrategyLike[];
   /** Context enrichers as functions, run before those of EXP_CUSTOM_ENRICHERS_FILE. */
   readonly customEnrichers?: readonly ContextEnricher[];
   /** The original proxy's name for `customEnrichers`; both are accepted. */
