@@ -6,5 +6,6 @@ export type { TrustProxy } from './config/trust-proxy.js';
 export { createProxy } from './create-proxy.js';
 export { AppError, ConfigError } from './errors.js';
 export type { EvaluatedToggle, EvaluationContext, ToggleVariant } from './evaluation/types.js';
+export type { StrategyLike } from './plugins/guard-strategy.js';
 export type { ContextEnricher, RequestView } from './plugins/types.js';
 export { Strategy } from './unleash/types.js';
