@@ -5,6 +5,7 @@ import compress from 'koa-compress';
 import type { DestinationStream } from 'pino';
 import { type Env, loadConfig, type ProxyConfig, type ProxyOptions } from './config/load-config.js';
 import { finalizeContext } from './context/build-context.js';
+import { createEnrichment } from './context/enrich-context.js';
 import { compileEvaluator } from './evaluation/compile/index.js';
 import { LiveFlags } from './evaluation/live-flags.js';
 import type { ProxyState } from './http/state.js';
@@ -15,20 +16,31 @@ import { cors } from './middleware/cors.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requireReady } from './middleware/readiness.js';
 import { requestLog } from './middleware/request-log.js';
+import { trustedProxyResolver } from './middleware/trusted-proxies.js';
+import { guardStrategy, type StrategyLike } from './plugins/guard-strategy.js';
+import { assertNoPluginFiles, checkStrategyNames, type Plugins } from './plugins/load-plugins.js';
+import { throttledLog } from './plugins/throttled-log.js';
+import type { ContextEnricher } from './plugins/types.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { mountRoutes } from './routes/mount-routes.js';
 import { proxyRoutes } from './routes/proxy-routes.js';
 import { createFlagStore } from './unleash/flag-store.js';
 import { readOfflineFlags } from './unleash/offline-flags.js';
-import type { Strategy } from './unleash/types.js';
 
 /** The key that works with the bundled example flags when no key is configured. */
 export const DEMO_CLIENT_KEY = 'demo-client-key';
 
 export interface CreateAppOptions extends ProxyOptions {
-  /** Custom strategies as instances, in addition to UNLEASH_CUSTOM_STRATEGIES_FILE. */
-  readonly customStrategies?: readonly Strategy[];
+  /**
+   * Custom strategies as instances (of unleash-client's Strategy, or plain `{ name, isEnabled }`
+   * objects), in addition to UNLEASH_CUSTOM_STRATEGIES_FILE.
+   */
+  readonly customStrategies?: readonly StrategyLike[];
+  /** Context enrichers as functions, run before those of EXP_CUSTOM_ENRICHERS_FILE. */
+  readonly customEnrichers?: readonly ContextEnricher[];
+  /** The original proxy's name for `customEnrichers`; both are accepted. */
+  readonly expCustomEnrichers?: readonly ContextEnricher[];
   /** Where log lines go; stdout by default. */
   readonly logDestination?: DestinationStream;
 }
@@ -49,10 +61,30 @@ export interface ProxyApp {
 
 /**
  * Builds the proxy from options given in code and, for what they leave out, the environment.
- * Configuration errors are thrown here, all together, before anything starts.
+ * Configuration errors are thrown here, all together, before anything starts. Strategy and
+ * enricher files load asynchronously: with UNLEASH_CUSTOM_STRATEGIES_FILE or
+ * EXP_CUSTOM_ENRICHERS_FILE set, use `await createProxy()` (create-proxy.ts) instead.
  */
 export function createApp(options: CreateAppOptions = {}, env: Env = process.env): ProxyApp {
   const config = loadConfig(env, options);
+  assertNoPluginFiles(config);
+  return assembleApp(config, options, pluginsGivenInCode(options));
+}
+
+/** The custom strategies and enrichers passed as values in code. */
+export function pluginsGivenInCode(options: CreateAppOptions): Plugins {
+  return {
+    strategies: options.customStrategies ?? [],
+    enrichers: [...(options.customEnrichers ?? []), ...(options.expCustomEnrichers ?? [])],
+  };
+}
+
+/** Composes the app from a loaded configuration and loaded plugins (createApp, createProxy). */
+export function assembleApp(
+  config: ProxyConfig,
+  options: CreateAppOptions,
+  plugins: Plugins,
+): ProxyApp {
   const logger = createLogger({
     level: config.logLevel,
     json: config.jsonLogger,
@@ -69,7 +101,18 @@ export function createApp(options: CreateAppOptions = {}, env: Env = process.env
     throw new Error('UNLEASH_PROXY_CLIENT_KEYS is required when serving your own flags');
   }
 
-  const strategies = [...(options.customStrategies ?? [])];
+  // Plugins: user strategies fail closed and user enrichers fail the request, never the process.
+  checkStrategyNames(plugins.strategies);
+  const pluginFailureLog = throttledLog({ logger });
+  const strategies = plugins.strategies.map((strategy) =>
+    guardStrategy(strategy, pluginFailureLog),
+  );
+  const enrich = createEnrichment({
+    enrichers: plugins.enrichers,
+    clientKeyHeader: config.clientKeysHeaderName,
+    environmentOverride: config.environment,
+    log: pluginFailureLog,
+  });
   const flags = new LiveFlags((snapshot) =>
     compileEvaluator(snapshot, { customStrategies: strategies }),
   );
@@ -96,7 +139,7 @@ export function createApp(options: CreateAppOptions = {}, env: Env = process.env
       br: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
     }),
   );
-  koa.use(clientIp());
+  koa.use(clientIp(trustedProxyResolver(config.trustProxy)));
   const routers = [
     healthRoutes(flags),
     proxyRoutes({
@@ -104,11 +147,14 @@ export function createApp(options: CreateAppOptions = {}, env: Env = process.env
       flags,
       guards,
       prepareContext: (requested, ctx) =>
-        finalizeContext(requested, {
-          clientIp: ctx.state.clientIp,
-          appName: config.unleashAppName,
-          environmentOverride,
-        }),
+        enrich(
+          finalizeContext(requested, {
+            clientIp: ctx.state.clientIp,
+            appName: config.unleashAppName,
+            environmentOverride,
+          }),
+          ctx,
+        ),
     }),
   ];
   if (config.enableOAS) routers.push(docsRoutes(config)); // OpenAPI document and Swagger UI

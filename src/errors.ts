@@ -72,6 +72,12 @@ export class NotReadyError extends AppError {
   }
 }
 
+export class EnricherFailedError extends AppError {
+  constructor() {
+    super(500, 'ENRICHER_FAILED', 'A context enricher failed; the proxy log has the details.');
+  }
+}
+
 /** Thrown at boot with every configuration problem found, never at request time. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {

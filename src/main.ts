@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-import { createApp, DEMO_CLIENT_KEY } from './app.js';
+import { DEMO_CLIENT_KEY } from './app.js';
+import { createProxy } from './create-proxy.js';
 import { ConfigError } from './errors.js';
 
-/** Entry point: configure from the environment, listen, and stop cleanly on SIGTERM/SIGINT. */
+/**
+ * Entry point: configure from the environment, load plugin files, listen, and stop cleanly on
+ * SIGTERM/SIGINT.
+ */
 async function main(): Promise<void> {
-  const app = createApp({}, process.env);
+  const app = await createProxy({}, process.env);
   const { config, logger } = app;
   const server = app.listen(config.proxyPort, undefined, () => {
     logger.info({ port: config.proxyPort, mode: config.mode }, 'unleash-koa-proxy listening');

@@ -10,6 +10,7 @@ import {
   tagList,
   text,
 } from './parsers.js';
+import { type TrustProxy, trustProxy as trustProxyParser } from './trust-proxy.js';
 
 export interface OptionSpec<T> {
   /** Environment variables read for this option, first one set wins. */
@@ -19,6 +20,8 @@ export interface OptionSpec<T> {
   /** Secrets are never printed, not in errors and not in logs. */
   readonly secret?: boolean;
   readonly doc: string;
+  /** How the default is written in the README, when it is not a plain value. */
+  readonly defaultDoc?: string;
 }
 
 function option<T>(spec: OptionSpec<T> & { default: T }): OptionSpec<T> & { default: T };
@@ -254,19 +257,20 @@ export const OPTIONS = {
     env: ['UNLEASH_CUSTOM_STRATEGIES_FILE'],
     parser: stringList,
     default: [],
-    doc: 'Comma-separated module paths exporting arrays of custom strategies.',
+    doc: 'Comma-separated paths (absolute or relative to the working directory) of CommonJS or ESM modules exporting an array of unleash-client Strategy instances: module.exports = [new MyStrategy()]. Loaded and checked at boot by createProxy (the CLI).',
   }),
   customEnrichersFiles: option({
     env: ['EXP_CUSTOM_ENRICHERS_FILE'],
     parser: stringList,
     default: [],
-    doc: 'Comma-separated module paths exporting arrays of context enrichers.',
+    doc: 'Comma-separated paths (absolute or relative to the working directory) of CommonJS or ESM modules exporting an array of functions (context, request) => context | Promise<context>, run in order before evaluation. Loaded and checked at boot by createProxy (the CLI).',
   }),
   trustProxy: option({
     env: ['TRUST_PROXY'],
-    parser: text,
-    default: 'false',
-    doc: 'Which proxies in X-Forwarded-For to trust: false, true, a hop count, IPs/CIDRs, loopback, linklocal, uniquelocal.',
+    parser: trustProxyParser,
+    default: { kind: 'none' } as TrustProxy,
+    defaultDoc: 'false',
+    doc: 'Which proxies in X-Forwarded-For to trust, as Express reads it: false (the socket address is the client), true (every hop: the left-most address), a hop count, or comma-separated IPs, CIDRs and the names loopback, linklocal, uniquelocal.',
   }),
   bootstrapFile: option({
     env: ['UNLEASH_BOOTSTRAP_FILE'],

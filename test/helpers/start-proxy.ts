@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { type CreateAppOptions, createApp, type ProxyApp } from '../../src/app.js';
+import type { CreateAppOptions, ProxyApp } from '../../src/app.js';
 import type { Env } from '../../src/config/load-config.js';
+import { createProxy } from '../../src/create-proxy.js';
 
 export interface RunningProxy {
   app: ProxyApp;
@@ -34,7 +35,7 @@ export async function startProxy(
       done();
     },
   });
-  const app = createApp({ backupPath, logLevel: 'info', ...options, logDestination }, env);
+  const app = await createProxy({ backupPath, logLevel: 'info', ...options, logDestination }, env);
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   if (waitUntilReady) await app.ready();
