@@ -17,6 +17,7 @@ import { requestLog } from './middleware/request-log.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { mountRoutes } from './routes/mount-routes.js';
 import { proxyRoutes } from './routes/proxy-routes.js';
+import { createSdkAndBackstage } from './routes/sdk-and-backstage.js';
 import { createFlagStore } from './unleash/flag-store.js';
 import { readOfflineFlags } from './unleash/offline-flags.js';
 import { createReferenceEvaluator } from './unleash/reference-evaluator.js';
@@ -80,11 +81,23 @@ export function createApp(options: CreateAppOptions = {}, env: Env = process.env
 
   const checker = new CredentialChecker(clientKeys, config.serverSideSdkTokens);
   const guards = [requireReady(flags), requireCredential(checker, config.clientKeysHeaderName)];
+  // Usage metrics, registration, server-side SDK config, readiness and Prometheus (issue 5).
+  const sdkAndBackstage = createSdkAndBackstage({
+    config,
+    logger,
+    store,
+    flags,
+    checker,
+    requireReady: requireReady(flags),
+    strategies,
+  });
+  sdkAndBackstage.start();
   const environmentOverride = config.environment;
 
   const koa = new Koa<ProxyState>();
   koa.silent = true;
   koa.use(requestLog(logger));
+  koa.use(sdkAndBackstage.requestMetrics);
   koa.use(errorHandler());
   koa.use(cors(config));
   koa.use(
@@ -107,6 +120,7 @@ export function createApp(options: CreateAppOptions = {}, env: Env = process.env
           environmentOverride,
         }),
     }),
+    ...sdkAndBackstage.routers,
   ];
   mountRoutes(koa, config.proxyBasePath, routers);
 
@@ -136,6 +150,7 @@ export function createApp(options: CreateAppOptions = {}, env: Env = process.env
             }),
         ),
       );
+      await sdkAndBackstage.close();
       await store.close();
     },
   };

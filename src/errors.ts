@@ -27,8 +27,8 @@ export class MalformedJsonError extends AppError {
 }
 
 export class UnauthorizedError extends AppError {
-  constructor() {
-    super(401, 'UNAUTHORIZED', 'A valid client key is required in the configured header.');
+  constructor(message = 'A valid client key is required in the configured header.') {
+    super(401, 'UNAUTHORIZED', message);
   }
 }
 
@@ -69,6 +69,15 @@ export class EndpointDisabledError extends AppError {
 export class NotReadyError extends AppError {
   constructor() {
     super(503, 'NOT_READY', 'The proxy has not loaded its flags yet.');
+  }
+}
+
+export class FlagsStaleError extends AppError {
+  constructor(ageMs: number, maxAgeMs: number) {
+    super(503, 'FLAGS_STALE', 'The proxy has not synchronized its flags with Unleash recently.', {
+      lastSyncAgeMs: ageMs,
+      maxAgeMs,
+    });
   }
 }
 
