@@ -11,7 +11,8 @@ export function sumUsage(payloads: readonly unknown[]): Record<string, FlagTotal
     const toggles = (payload as { bucket: { toggles: Record<string, Partial<FlagTotals>> } }).bucket
       .toggles;
     for (const [name, counts] of Object.entries(toggles)) {
-      const total = (totals[name] ??= { yes: 0, no: 0, variants: {} });
+      const total = totals[name] ?? { yes: 0, no: 0, variants: {} };
+      totals[name] = total;
       total.yes += counts.yes ?? 0;
       total.no += counts.no ?? 0;
       for (const [variant, value] of Object.entries(counts.variants ?? {})) {

@@ -91,7 +91,8 @@ describe('GET /proxy/client/features for backend SDKs', () => {
         { userId: 'bob' },
         { userId: 'carol' },
         { userId: 'dave', sessionId: 's1' },
-        {},
+        // Every context has a stickiness key: without one, default stickiness is random.
+        { sessionId: 's2' },
       ];
       const flags = ['checkout', 'banner', 'beta-segment', 'unknown-flag'];
       for (const context of contexts) {
