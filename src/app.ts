@@ -25,6 +25,7 @@ import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { mountRoutes } from './routes/mount-routes.js';
 import { proxyRoutes } from './routes/proxy-routes.js';
+import { createSdkAndBackstage } from './routes/sdk-and-backstage.js';
 import { createFlagStore } from './unleash/flag-store.js';
 import { readOfflineFlags } from './unleash/offline-flags.js';
 
@@ -126,11 +127,23 @@ export function assembleApp(
 
   const checker = new CredentialChecker(clientKeys, config.serverSideSdkTokens);
   const guards = [requireReady(flags), requireCredential(checker, config.clientKeysHeaderName)];
+  // Usage metrics, registration, server-side SDK config, readiness and Prometheus (issue 5).
+  const sdkAndBackstage = createSdkAndBackstage({
+    config,
+    logger,
+    store,
+    flags,
+    checker,
+    requireReady: requireReady(flags),
+    strategies,
+  });
+  sdkAndBackstage.start();
   const environmentOverride = config.environment;
 
   const koa = new Koa<ProxyState>();
   koa.silent = true;
   koa.use(requestLog(logger));
+  koa.use(sdkAndBackstage.requestMetrics);
   koa.use(errorHandler());
   koa.use(cors(config));
   koa.use(
@@ -156,6 +169,7 @@ export function assembleApp(
           ctx,
         ),
     }),
+    ...sdkAndBackstage.routers,
   ];
   if (config.enableOAS) routers.push(docsRoutes(config)); // OpenAPI document and Swagger UI
   mountRoutes(koa, config.proxyBasePath, routers);
@@ -186,6 +200,7 @@ export function assembleApp(
             }),
         ),
       );
+      await sdkAndBackstage.close();
       await store.close();
     },
   };

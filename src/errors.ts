@@ -27,8 +27,8 @@ export class MalformedJsonError extends AppError {
 }
 
 export class UnauthorizedError extends AppError {
-  constructor() {
-    super(401, 'UNAUTHORIZED', 'A valid client key is required in the configured header.');
+  constructor(message = 'A valid client key is required in the configured header.') {
+    super(401, 'UNAUTHORIZED', message);
   }
 }
 
@@ -75,6 +75,15 @@ export class NotReadyError extends AppError {
 export class EnricherFailedError extends AppError {
   constructor() {
     super(500, 'ENRICHER_FAILED', 'A context enricher failed; the proxy log has the details.');
+  }
+}
+
+export class FlagsStaleError extends AppError {
+  constructor(ageMs: number, maxAgeMs: number) {
+    super(503, 'FLAGS_STALE', 'The proxy has not synchronized its flags with Unleash recently.', {
+      lastSyncAgeMs: ageMs,
+      maxAgeMs,
+    });
   }
 }
 

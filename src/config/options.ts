@@ -123,7 +123,7 @@ export const OPTIONS = {
     env: ['UNLEASH_METRICS_INTERVAL'],
     parser: integer(0),
     default: 30000,
-    doc: 'Milliseconds between usage-metric uploads to Unleash.',
+    doc: 'Milliseconds between uploads to Unleash of the usage counts SDKs post to the proxy (0: counts are accepted and discarded).',
   }),
   metricsJitter: option({
     env: ['UNLEASH_METRICS_JITTER'],
@@ -287,6 +287,11 @@ export const OPTIONS = {
     parser: integer(1),
     default: 102_400,
     doc: 'Largest request body accepted; larger ones get 413.',
+  }),
+  readinessMaxAgeMs: option({
+    env: ['PROXY_READINESS_MAX_AGE_MS'],
+    parser: integer(0),
+    doc: 'Readiness (/proxy/health/ready) turns 503 when Unleash has not answered a poll successfully for this long. 0 disables the check. Default: 60 x UNLEASH_FETCH_INTERVAL, at least 60000 (off without polling).',
   }),
   shutdownTimeoutMs: option({
     env: ['PROXY_SHUTDOWN_TIMEOUT_MS'],

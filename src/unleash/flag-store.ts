@@ -6,8 +6,11 @@ import InMemStorageProvider from 'unleash-client/lib/repository/storage-provider
 import type { ProxyConfig } from '../config/load-config.js';
 import type { Logger } from '../logger.js';
 import { defaultExport } from './default-export.js';
+import { observeFetches } from './fetch-outcomes.js';
 import { createSnapshot, type FlagSnapshot } from './snapshot.js';
 import type { ClientFeaturesResponse, FeatureInterface, Strategy } from './types.js';
+
+export type FetchOutcome = 'changed' | 'unchanged' | 'failed';
 
 /**
  * The flags, kept in sync by unleash-client (polling with ETag, backup, bootstrap), exposed as
@@ -17,6 +20,8 @@ export interface FlagStore {
   current(): FlagSnapshot | undefined;
   ready(): Promise<FlagSnapshot>;
   onUpdate(listener: (snapshot: FlagSnapshot) => void): void;
+  /** Online mode: told the outcome of every poll of Unleash (see fetch-outcomes.ts). */
+  onFetch(listener: (outcome: FetchOutcome) => void): void;
   close(): Promise<void>;
 }
 
@@ -79,7 +84,7 @@ export function createFlagStore({
     ? new FileStorage<ClientFeaturesResponse>(config.backupPath ?? tmpdir())
     : new InMemStorage<ClientFeaturesResponse>();
   const bootstrapUrl = config.bootstrapUrl;
-  const bootstrap = offlineFlags
+  const bootstrapOptions = offlineFlags
     ? { data: offlineFlags.features, segments: offlineFlags.segments ?? [] }
     : bootstrapUrl
       ? {
@@ -89,6 +94,10 @@ export function createFlagStore({
             : {}),
         }
       : undefined;
+  const fetchListeners: ((outcome: FetchOutcome) => void)[] = [];
+  const fetches = observeFetches(bootstrapOptions, config, (outcome) => {
+    for (const listener of fetchListeners) listener(outcome);
+  });
 
   const unleash = new Unleash({
     // Offline mode never contacts this address: polling and metrics are off.
@@ -96,16 +105,17 @@ export function createFlagStore({
     appName: config.unleashAppName,
     instanceId: config.unleashInstanceId,
     refreshInterval: online ? config.refreshInterval : 0,
-    metricsInterval: config.metricsInterval,
-    metricsJitter: config.metricsJitter,
-    disableMetrics: !online,
+    // Off even online: the proxy's own evaluations must not be counted (the SDKs behind it
+    // report their usage, forwarded by src/metrics/), and with it off every warning or error
+    // the SDK emits is about getting the flags, which is what fetch-outcomes.ts relies on.
+    disableMetrics: true,
     ...(config.environment !== undefined ? { environment: config.environment } : {}),
     ...(config.projectName !== undefined ? { projectName: config.projectName } : {}),
     ...(config.namePrefix !== undefined ? { namePrefix: config.namePrefix } : {}),
     tags: [...config.tags],
     customHeaders: config.unleashApiToken ? { Authorization: config.unleashApiToken } : {},
     httpOptions: { rejectUnauthorized: config.httpRejectUnauthorized },
-    ...(bootstrap ? { bootstrap } : {}),
+    ...(fetches.bootstrap ? { bootstrap: fetches.bootstrap } : {}),
     storageProvider: new RecordingStorage(storage, record),
     strategies: [...strategies],
     skipInstanceCountWarning: true,
@@ -116,13 +126,19 @@ export function createFlagStore({
   unleash.on('warn', (message: unknown) => {
     logger.warn({ detail: String(message) }, 'unleash-client warning');
   });
-  if (online) unleash.on('synchronized', () => logger.info('flags synchronized with Unleash'));
+  if (online) {
+    unleash.on('synchronized', () => logger.info('flags synchronized with Unleash'));
+    fetches.attach(unleash);
+  }
 
   return {
     current: () => snapshot,
     ready: () => readyPromise,
     onUpdate(listener) {
       listeners.push(listener);
+    },
+    onFetch(listener) {
+      fetchListeners.push(listener);
     },
     async close() {
       await unleash.destroyWithFlush();

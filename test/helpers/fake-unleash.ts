@@ -13,6 +13,8 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: unknown;
+  /** The status answered, for metrics uploads: tells delivered counts from refused ones. */
+  status?: number;
 }
 
 /** What the fake answers instead of the flags, to simulate an upstream in trouble. */
@@ -58,6 +60,13 @@ export class FakeUnleash {
     this.metricsStatus = status;
   }
 
+  /** The bodies of the metrics uploads answered with a 2xx, in arrival order. */
+  deliveredMetrics(): unknown[] {
+    return this.requestsTo('/api/client/metrics')
+      .filter((request) => request.status !== undefined && request.status < 300)
+      .map((request) => request.body);
+  }
+
   requestsTo(path: string): RecordedRequest[] {
     return this.requests.filter((request) => request.path === path);
   }
@@ -87,13 +96,20 @@ export class FakeUnleash {
       // keep the raw text
     }
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    this.requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      headers: req.headers,
+      body,
+    };
+    this.requests.push(recorded);
 
     if (path === '/api/client/features' && req.method === 'GET') {
       await this.answerFeatures(req, res);
       return;
     }
     if (path === '/api/client/metrics' && req.method === 'POST') {
+      recorded.status = this.metricsStatus;
       res.writeHead(this.metricsStatus).end();
       return;
     }

@@ -1,0 +1,122 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { FetchOutcome } from '../unleash/flag-store.js';
+
+/**
+ * Process metrics (CPU, memory, event loop lag, GC, handles) describe the process, not one
+ * app, and prom-client starts observers for them that are never stopped: they are collected
+ * once per process, however many apps (tests) it creates.
+ */
+let processRegistry: Registry | undefined;
+function sharedProcessRegistry(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/** What the gauges read at scrape time. */
+export interface ProxyGaugeSources {
+  flagCount(): number | undefined;
+  /** Time of the last successful poll of Unleash (200 or 304), undefined before one. */
+  lastSyncAt(): Date | undefined;
+  pendingEvaluations(): number;
+}
+
+export interface ProxyMetrics {
+  readonly contentType: string;
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+  recordFetch(outcome: FetchOutcome): void;
+  usageReceived(evaluations: number): void;
+  usageForwarded(evaluations: number): void;
+  usageDropped(evaluations: number): void;
+  /** The text exposition of every series, this app's and the process's. */
+  render(): Promise<string>;
+}
+
+/** The proxy's series, in a registry of its own so that two apps in one process never mix. */
+export function createProxyMetrics(sources: ProxyGaugeSources): ProxyMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const processSeries = sharedProcessRegistry();
+
+  const requests = new Counter({
+    name: 'unleash_proxy_http_requests_total',
+    help: 'HTTP requests answered, by method, route template and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers,
+  });
+  const duration = new Histogram({
+    name: 'unleash_proxy_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by method and route template.',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers,
+  });
+  const fetches = new Counter({
+    name: 'unleash_proxy_upstream_fetches_total',
+    help: 'Polls of Unleash for flags: outcome changed (200), unchanged (304) or failed.',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  for (const outcome of ['changed', 'unchanged', 'failed'] as const) fetches.inc({ outcome }, 0);
+  new Gauge({
+    name: 'unleash_proxy_last_successful_sync_timestamp_seconds',
+    help: 'Unix time of the last successful poll of Unleash (200 or 304); 0 before the first.',
+    registers,
+    collect() {
+      const at = sources.lastSyncAt();
+      this.set(at === undefined ? 0 : at.getTime() / 1000);
+    },
+  });
+  new Gauge({
+    name: 'unleash_proxy_flags',
+    help: 'Flags in the configuration the proxy serves now.',
+    registers,
+    collect() {
+      this.set(sources.flagCount() ?? 0);
+    },
+  });
+  const received = new Counter({
+    name: 'unleash_proxy_usage_evaluations_received_total',
+    help: 'Flag evaluations (yes + no) reported by SDKs to /client/metrics and accepted.',
+    registers,
+  });
+  const forwarded = new Counter({
+    name: 'unleash_proxy_usage_evaluations_forwarded_total',
+    help: 'Flag evaluations (yes + no) delivered to Unleash.',
+    registers,
+  });
+  const dropped = new Counter({
+    name: 'unleash_proxy_usage_evaluations_dropped_total',
+    help: 'Flag evaluations given up: over the pending bound, or refused by Unleash as invalid.',
+    registers,
+  });
+  new Gauge({
+    name: 'unleash_proxy_usage_evaluations_pending',
+    help: 'Flag evaluations (yes + no) received and not yet delivered to Unleash.',
+    registers,
+    collect() {
+      this.set(sources.pendingEvaluations());
+    },
+  });
+
+  return {
+    contentType: registry.contentType,
+    observeRequest(method, route, status, seconds) {
+      requests.inc({ method, route, status: String(status) });
+      duration.observe({ method, route }, seconds);
+    },
+    recordFetch(outcome) {
+      fetches.inc({ outcome });
+    },
+    usageReceived: (evaluations) => received.inc(evaluations),
+    usageForwarded: (evaluations) => forwarded.inc(evaluations),
+    usageDropped: (evaluations) => dropped.inc(evaluations),
+    async render() {
+      const own = await registry.metrics();
+      const process = await processSeries.metrics();
+      return `${own}\n${process}`;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import Router from '@koa/router';
+import type { LiveFlags } from '../evaluation/live-flags.js';
+import { assertReady, type SyncTracker } from '../health/flag-freshness.js';
+import type { ProxyState } from '../http/state.js';
+import type { ProxyMetrics } from '../metrics/prometheus.js';
+
+export interface BackstageRoutesDeps {
+  flags: LiveFlags;
+  sync: SyncTracker;
+  readinessMaxAgeMs: number;
+  metrics: ProxyMetrics;
+}
+
+/**
+ * Routes for orchestrators and monitoring, open like the original proxy's backstage (they
+ * reveal counts and timings, never flags, keys or user data):
+ * liveness (the process answers), readiness (flags loaded and recently confirmed by Unleash)
+ * and Prometheus metrics. /proxy/health keeps its original meaning (flags loaded).
+ */
+export function backstageRoutes({
+  flags,
+  sync,
+  readinessMaxAgeMs,
+  metrics,
+}: BackstageRoutesDeps): Router<ProxyState> {
+  const router = new Router<ProxyState>();
+
+  router.get(['/proxy/health/live', '/proxy/internal-backstage/health'], (ctx) => {
+    ctx.type = 'text/plain';
+    ctx.body = 'ok';
+  });
+
+  router.get('/proxy/health/ready', (ctx) => {
+    assertReady(flags, sync, readinessMaxAgeMs);
+    ctx.type = 'text/plain';
+    ctx.body = 'ok';
+  });
+
+  router.get('/proxy/internal-backstage/prometheus', async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = metrics.contentType;
+    ctx.body = await metrics.render();
+  });
+
+  return router;
+}

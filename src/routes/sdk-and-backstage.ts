@@ -1,0 +1,91 @@
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type { ProxyConfig } from '../config/load-config.js';
+import type { LiveFlags } from '../evaluation/live-flags.js';
+import { readinessMaxAgeMs, SyncTracker } from '../health/flag-freshness.js';
+import type { ProxyState } from '../http/state.js';
+import type { Logger } from '../logger.js';
+import { createProxyMetrics } from '../metrics/prometheus.js';
+import { createUsagePipeline } from '../metrics/usage-pipeline.js';
+import type { CredentialChecker } from '../middleware/client-key-auth.js';
+import { requestMetrics } from '../middleware/request-metrics.js';
+import { requireSdkCredential, requireServerToken } from '../middleware/sdk-auth.js';
+import type { FlagStore } from '../unleash/flag-store.js';
+import type { Strategy } from '../unleash/types.js';
+import { createUnleashPoster, registrationFields } from '../unleash/upstream-post.js';
+import { backstageRoutes } from './backstage-routes.js';
+import { clientRoutes } from './client-routes.js';
+
+export interface SdkAndBackstageDeps {
+  config: ProxyConfig;
+  logger: Logger;
+  store: FlagStore;
+  flags: LiveFlags;
+  checker: CredentialChecker;
+  requireReady: Middleware<ProxyState>;
+  strategies: readonly Strategy[];
+}
+
+export interface SdkAndBackstage {
+  /** Goes right inside the request log, outside the error handler. */
+  readonly requestMetrics: Middleware<ProxyState>;
+  readonly routers: readonly Router<ProxyState>[];
+  /** Starts forwarding usage counts to Unleash. */
+  start(): void;
+  /** Sends the pending usage counts; call once no more requests arrive. */
+  close(): Promise<void>;
+}
+
+/**
+ * The SDK-facing client API (usage reports, registration, full configuration for backend
+ * SDKs) and the operations routes (liveness, readiness, Prometheus), built together because
+ * they share the Prometheus series and the record of syncs with Unleash.
+ */
+export function createSdkAndBackstage({
+  config,
+  logger,
+  store,
+  flags,
+  checker,
+  requireReady,
+  strategies,
+}: SdkAndBackstageDeps): SdkAndBackstage {
+  const sync = new SyncTracker();
+  const metrics = createProxyMetrics({
+    flagCount: () => flags.current()?.snapshot.features.length,
+    lastSyncAt: () => sync.lastSyncAt(),
+    // Read at scrape time, when `usage` (which reports into these series) exists.
+    pendingEvaluations: () => usage.pendingEvaluations(),
+  });
+  store.onFetch((outcome) => {
+    sync.record(outcome);
+    metrics.recordFetch(outcome);
+  });
+
+  const usage = createUsagePipeline({
+    config,
+    logger,
+    metrics,
+    ...(config.mode === 'online' && config.unleashUrl !== undefined
+      ? { post: createUnleashPoster(config, config.unleashUrl) }
+      : {}),
+    registration: registrationFields(strategies),
+  });
+
+  return {
+    requestMetrics: requestMetrics(metrics),
+    routers: [
+      clientRoutes({
+        config,
+        flags,
+        usage,
+        requireSdk: requireSdkCredential(checker, config.clientKeysHeaderName),
+        requireServer: requireServerToken(checker),
+        requireReady,
+      }),
+      backstageRoutes({ flags, sync, readinessMaxAgeMs: readinessMaxAgeMs(config), metrics }),
+    ],
+    start: () => usage.start(),
+    close: () => usage.close(),
+  };
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SUPPORTED_SPEC_VERSION } from 'unleash-client/lib/repository/index.js';
+import { post } from 'unleash-client/lib/request.js';
+import { defaultStrategies } from 'unleash-client/lib/strategy/index.js';
+import type { ProxyConfig } from '../config/load-config.js';
+import { packageRoot } from '../package-root.js';
+import type { Strategy } from './types.js';
+
+/** Posts a JSON body to a path of the Unleash API; resolves with the HTTP status. */
+export type UnleashPoster = (
+  path: 'client/metrics' | 'client/register',
+  body: object,
+) => Promise<number>;
+
+/** The fields unleash-client adds to its metrics and registration payloads. */
+export function sdkPlatformFields(): Record<string, string | null> {
+  return {
+    platformName: 'node',
+    platformVersion: process.versions.node,
+    yggdrasilVersion: null,
+    specVersion: SUPPORTED_SPEC_VERSION,
+  };
+}
+
+/** What the proxy registers with: its version and the strategies it can evaluate. */
+export function registrationFields(customStrategies: readonly Strategy[]): Record<string, unknown> {
+  const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+    name?: unknown;
+    version?: unknown;
+  };
+  return {
+    sdkVersion: `${String(manifest.name)}:${String(manifest.version)}`,
+    strategies: [...defaultStrategies, ...customStrategies].map((strategy) => strategy.name),
+    ...sdkPlatformFields(),
+  };
+}
+
+/**
+ * Posts to Unleash through unleash-client's own HTTP layer, so that the proxy's uploads go
+ * the way its polls go: same agent, HTTP(S)_PROXY support, TLS setting, API token and the
+ * SDK's identifying headers. No retry happens here (make-fetch-happen does none for a POST
+ * by default); the caller decides what a failure means. Throws on network errors.
+ */
+export function createUnleashPoster(config: ProxyConfig, unleashUrl: string): UnleashPoster {
+  const base = unleashUrl.endsWith('/') ? unleashUrl : `${unleashUrl}/`;
+  const connectionId = randomUUID();
+  return async (path, body) => {
+    const response = await post({
+      url: new URL(path, base).toString(),
+      json: body as Record<string, unknown>,
+      appName: config.unleashAppName,
+      instanceId: config.unleashInstanceId,
+      connectionId,
+      interval: config.metricsInterval,
+      headers: config.unleashApiToken ? { Authorization: config.unleashApiToken } : {},
+      httpOptions: { rejectUnauthorized: config.httpRejectUnauthorized },
+      timeout: 10_000,
+    });
+    // Read the answer so that the keep-alive socket goes back to the pool.
+    await response.text().catch(() => '');
+    return response.status;
+  };
+}

@@ -1,0 +1,92 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/package-root.js';
+import { usageFlags } from '../fixtures/usage-flags.js';
+import { FakeUnleash } from '../helpers/fake-unleash.js';
+import { sumUsage } from '../helpers/usage-totals.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return address.port;
+}
+
+describe('SIGTERM on the built proxy', () => {
+  const root = packageRoot();
+  let upstream: FakeUnleash;
+  let child: ChildProcess | undefined;
+  let backup: string;
+
+  beforeAll(() => {
+    execFileSync(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    );
+  }, 120_000);
+  afterAll(async () => {
+    if (child?.exitCode === null) child.kill('SIGKILL');
+    await upstream?.stop();
+    if (backup) rmSync(backup, { recursive: true, force: true });
+  });
+
+  it('sends the pending usage counts to Unleash before exiting', async () => {
+    upstream = await new FakeUnleash(usageFlags).start();
+    backup = mkdtempSync(join(tmpdir(), 'proxy-sigterm-'));
+    const port = await freePort();
+    child = spawn(process.execPath, [join(root, 'dist/src/main.js')], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: String(port),
+        UNLEASH_URL: upstream.url,
+        UNLEASH_API_TOKEN: 'upstream-token',
+        UNLEASH_PROXY_CLIENT_KEYS: 'frontend-key',
+        UNLEASH_METRICS_INTERVAL: '3600000',
+        UNLEASH_BACKUP_PATH: backup,
+      },
+    });
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
+    const origin = `http://127.0.0.1:${port}`;
+    await waitFor(async () => {
+      try {
+        return (await fetch(`${origin}/proxy/health`)).status === 200;
+      } catch {
+        return false;
+      }
+    }, 'the child proxy to be ready');
+
+    const report = {
+      appName: 'web',
+      instanceId: 'browser',
+      bucket: {
+        start: new Date().toISOString(),
+        stop: new Date().toISOString(),
+        toggles: { checkout: { yes: 12, no: 3, variants: { blue: 7, green: 8 } } },
+      },
+    };
+    const response = await fetch(`${origin}/proxy/client/metrics`, {
+      method: 'POST',
+      headers: { authorization: 'frontend-key', 'content-type': 'application/json' },
+      body: JSON.stringify(report),
+    });
+    expect(response.status).toBe(200);
+    expect(upstream.deliveredMetrics()).toHaveLength(0);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(sumUsage(upstream.deliveredMetrics())).toEqual(sumUsage([report]));
+  }, 60_000);
+});
