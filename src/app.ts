@@ -10,6 +10,7 @@ import type { ProxyState } from './http/state.js';
 import { createLogger, type Logger } from './logger.js';
 import { clientIp } from './middleware/client-ip.js';
 import { CredentialChecker, requireCredential } from './middleware/client-key-auth.js';
+import { ConnectionDrain } from './middleware/connection-drain.js';
 import { cors } from './middleware/cors.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requireReady } from './middleware/readiness.js';
@@ -84,6 +85,8 @@ export function createApp(options: CreateAppOptions = {}, env: Env = process.env
 
   const koa = new Koa<ProxyState>();
   koa.silent = true;
+  const drain = new ConnectionDrain();
+  koa.use(drain.middleware());
   koa.use(requestLog(logger));
   koa.use(errorHandler());
   koa.use(cors(config));
@@ -127,6 +130,7 @@ export function createApp(options: CreateAppOptions = {}, env: Env = process.env
       await store.ready();
     },
     async close() {
+      drain.start();
       await Promise.all(
         [...servers].map(
           (server) =>
