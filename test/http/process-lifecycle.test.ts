@@ -117,20 +117,22 @@ describe('the built proxy as a process', () => {
           'content-length': Buffer.byteLength(body),
         },
       });
-      const answered = new Promise<{ status: number; text: string; connection: string | undefined }>(
-        (resolve, reject) => {
-          slow.on('response', (res) => {
-            let text = '';
-            res.on('data', (chunk: Buffer) => {
-              text += chunk.toString('utf8');
-            });
-            res.on('end', () =>
-              resolve({ status: res.statusCode ?? 0, text, connection: res.headers.connection }),
-            );
+      const answered = new Promise<{
+        status: number;
+        text: string;
+        connection: string | undefined;
+      }>((resolve, reject) => {
+        slow.on('response', (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString('utf8');
           });
-          slow.on('error', reject);
-        },
-      );
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text, connection: res.headers.connection }),
+          );
+        });
+        slow.on('error', reject);
+      });
       slow.flushHeaders();
       slow.write(body.slice(0, half));
       // Give the proxy time to receive the headers: only then is the request in flight.
