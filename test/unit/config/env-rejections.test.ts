@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Env, loadConfig, type ProxyOptions } from '../../../src/config/load-config.js';
+import { OPTIONS } from '../../../src/config/options.js';
 import { ConfigError } from '../../../src/errors.js';
 
 /** The problems loadConfig reports, or a failure when it accepts the configuration. */
@@ -62,6 +63,19 @@ describe('rejected environment values', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(env);
     expect(problems[0]).toContain(JSON.stringify(raw));
+  });
+
+  // Whatever options are added later: a number, boolean, URL or enum never takes just any text.
+  const STRICT_VARIABLES = Object.values(OPTIONS)
+    .filter(({ parser }) => /^(boolean|URL|integer)|\|/.test(parser.kind))
+    .flatMap((spec) => spec.env);
+
+  it('has an explicit rejected case for every strict variable', () => {
+    expect(REJECTED.map((entry) => entry.env)).toEqual(expect.arrayContaining(STRICT_VARIABLES));
+  });
+
+  it.each(STRICT_VARIABLES)('%s rejects free text', (env) => {
+    expect(problemsOf({ [env]: 'some words' })[0]).toMatch(new RegExp(`^${env}="some words": `));
   });
 
   it('explains what was expected', () => {
