@@ -12,6 +12,7 @@ import type { ProxyState } from './http/state.js';
 import { createLogger, type Logger } from './logger.js';
 import { clientIp } from './middleware/client-ip.js';
 import { CredentialChecker, requireCredential } from './middleware/client-key-auth.js';
+import { ConnectionDrain } from './middleware/connection-drain.js';
 import { cors } from './middleware/cors.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requireReady } from './middleware/readiness.js';
@@ -142,6 +143,8 @@ export function assembleApp(
 
   const koa = new Koa<ProxyState>();
   koa.silent = true;
+  const drain = new ConnectionDrain();
+  koa.use(drain.middleware());
   koa.use(requestLog(logger));
   koa.use(sdkAndBackstage.requestMetrics);
   koa.use(errorHandler());
@@ -191,6 +194,7 @@ export function assembleApp(
       await store.ready();
     },
     async close() {
+      drain.start();
       await Promise.all(
         [...servers].map(
           (server) =>

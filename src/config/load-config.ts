@@ -67,6 +67,9 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
   const fromCode = flattenOptions(options);
   const problems: string[] = [];
   const parsed: Record<string, unknown> = {};
+  // A rejected option keeps its default, so the checks below still run on well-typed values
+  // and every problem is reported together instead of a TypeError about the first one.
+  const rejected = new Set<OptionName>();
 
   for (const [name, spec] of Object.entries(OPTIONS) as [OptionName, OptionSpec<unknown>][]) {
     const codeValue = fromCode[name];
@@ -76,6 +79,8 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
       } catch (error) {
         const shown = spec.secret ? '(value hidden)' : JSON.stringify(codeValue);
         problems.push(`option ${name}=${shown}: ${reason(error)}`);
+        rejected.add(name);
+        parsed[name] = spec.default;
       }
       continue;
     }
@@ -86,6 +91,8 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
         parsed[name] = spec.parser.fromEnv(raw);
       } catch (error) {
         problems.push(`${envName}=${describe(spec, raw)}: ${reason(error)}`);
+        rejected.add(name);
+        parsed[name] = spec.default;
       }
       continue;
     }
@@ -95,11 +102,12 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
   const values = parsed as ParsedOptions;
   const allClientKeys = [...new Set([...values.clientKeys, ...values.proxySecrets])];
   const mode = values.unleashUrl === undefined ? 'offline' : 'online';
+  const keysRejected = rejected.has('clientKeys') || rejected.has('proxySecrets');
   if (mode === 'online') {
-    if (values.unleashApiToken === undefined) {
+    if (values.unleashApiToken === undefined && !rejected.has('unleashApiToken')) {
       problems.push('UNLEASH_API_TOKEN is required when UNLEASH_URL is set');
     }
-    if (allClientKeys.length === 0) {
+    if (allClientKeys.length === 0 && !keysRejected) {
       problems.push('UNLEASH_PROXY_CLIENT_KEYS is required when UNLEASH_URL is set');
     }
   }

@@ -19,3 +19,19 @@ export function evaluationEtag(
     .digest('base64url');
   return `W/"${flagsFingerprint}-${digest}"`;
 }
+
+/**
+ * Whether an If-None-Match header names `etag` (weak comparison, `*` matches anything).
+ * Koa's `ctx.fresh` is not used: it refuses a 304 whenever the request says
+ * `Cache-Control: no-cache`, which fetch adds to every request with If-None-Match, so the
+ * browser SDK would never get one. This server is the origin; validating is its job.
+ */
+export function ifNoneMatchHits(header: string, etag: string): boolean {
+  if (header === '') return false;
+  const opaque = (tag: string) => (tag.startsWith('W/') ? tag.slice(2) : tag);
+  const wanted = opaque(etag);
+  return header
+    .split(',')
+    .map((tag) => tag.trim())
+    .some((tag) => tag === '*' || opaque(tag) === wanted);
+}

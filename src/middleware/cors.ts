@@ -31,6 +31,8 @@ export function cors(config: ProxyConfig): Middleware<ProxyState> {
     // @koa/cors answers a preflight itself; these two settings change what follows.
     await handle(ctx, async () => {});
     if (config.corsPreflightContinue) {
+      // @koa/cors marked it answered (204); undo that so the routes see an unanswered request.
+      ctx.status = 404;
       await next();
     } else if (ctx.status === 204) {
       ctx.status = config.corsOptionsSuccessStatus;

@@ -1,11 +1,25 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
+import type { Middleware } from 'koa';
 import { MethodNotAllowedError, NotFoundError } from '../errors.js';
 import type { ProxyState } from '../http/state.js';
 
 /**
- * Mounts the routers under PROXY_BASE_PATH. A known path with the wrong method gets 405 (the
- * router sets the Allow header); an unknown path falls through to the error handler's 404.
+ * The router answers a known path with the wrong method by setting a bare status and the Allow
+ * header (its `throw` mode would drop the header); this turns that into the JSON error shape.
+ * A method the router does not know at all (501) is a 405 on a known path and a 404 elsewhere.
+ */
+const wrongMethodAsError: Middleware<ProxyState> = async (ctx, next) => {
+  await next();
+  if (ctx.body !== undefined && ctx.body !== null) return;
+  if (ctx.status === 405 || ctx.status === 501) {
+    throw ctx.response.get('Allow') === '' ? new NotFoundError() : new MethodNotAllowedError();
+  }
+};
+
+/**
+ * Mounts the routers under PROXY_BASE_PATH. A known path with the wrong method gets 405 with
+ * an Allow header; an unknown path falls through to the error handler's 404.
  */
 export function mountRoutes(
   koa: Koa<ProxyState>,
@@ -15,11 +29,6 @@ export function mountRoutes(
   const root = new Router<ProxyState>(basePath === '' ? {} : { prefix: basePath });
   for (const router of routers) root.use(router.routes());
   koa.use(root.routes());
-  koa.use(
-    root.allowedMethods({
-      throw: true,
-      methodNotAllowed: () => new MethodNotAllowedError(),
-      notImplemented: () => new NotFoundError(),
-    }),
-  );
+  koa.use(wrongMethodAsError);
+  koa.use(root.allowedMethods());
 }

@@ -10,7 +10,7 @@ import {
 import { EndpointDisabledError } from '../errors.js';
 import type { LiveFlags } from '../evaluation/live-flags.js';
 import type { EvaluationContext } from '../evaluation/types.js';
-import { evaluationEtag } from '../http/etag.js';
+import { evaluationEtag, ifNoneMatchHits } from '../http/etag.js';
 import { readJsonBody } from '../http/json-body.js';
 import type { ProxyContext, ProxyState } from '../http/state.js';
 import { addRoute } from '../openapi/define-route.js';
@@ -59,7 +59,8 @@ export function proxyRoutes({
     ctx.set('ETag', etag);
     ctx.set('Cache-Control', 'public, max-age=2');
     ctx.status = 200;
-    if (ctx.fresh) {
+    const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD';
+    if (readOnly && ifNoneMatchHits(ctx.get('If-None-Match'), etag)) {
       ctx.status = 304;
       return;
     }

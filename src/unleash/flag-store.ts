@@ -35,6 +35,8 @@ export interface FlagStoreSettings {
 
 /** Hands every flag set the SDK stores (from Unleash, a backup or a bootstrap) to `record`. */
 class RecordingStorage implements StorageProvider<ClientFeaturesResponse> {
+  private readonly writes = new Set<Promise<void>>();
+
   constructor(
     private readonly inner: StorageProvider<ClientFeaturesResponse>,
     private readonly record: (data: ClientFeaturesResponse, fromBackup: boolean) => void,
@@ -42,7 +44,21 @@ class RecordingStorage implements StorageProvider<ClientFeaturesResponse> {
 
   async set(key: string, data: ClientFeaturesResponse): Promise<void> {
     this.record(data, false);
-    await this.inner.set(key, data);
+    const write = this.inner.set(key, data);
+    this.writes.add(write);
+    try {
+      await write;
+    } finally {
+      this.writes.delete(write);
+    }
+  }
+
+  /**
+   * Waits for backup writes in progress: exiting (or removing the folder) in the middle of one
+   * leaves a truncated or failed backup that the next start cannot use.
+   */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.writes]);
   }
 
   async get(key: string): Promise<ClientFeaturesResponse | undefined> {
@@ -99,6 +115,7 @@ export function createFlagStore({
     for (const listener of fetchListeners) listener(outcome);
   });
 
+  const recordingStorage = new RecordingStorage(storage, record);
   const unleash = new Unleash({
     // Offline mode never contacts this address: polling and metrics are off.
     url: config.unleashUrl ?? 'http://offline.invalid/api',
@@ -116,7 +133,7 @@ export function createFlagStore({
     customHeaders: config.unleashApiToken ? { Authorization: config.unleashApiToken } : {},
     httpOptions: { rejectUnauthorized: config.httpRejectUnauthorized },
     ...(fetches.bootstrap ? { bootstrap: fetches.bootstrap } : {}),
-    storageProvider: new RecordingStorage(storage, record),
+    storageProvider: recordingStorage,
     strategies: [...strategies],
     skipInstanceCountWarning: true,
   });
@@ -142,6 +159,7 @@ export function createFlagStore({
     },
     async close() {
       await unleash.destroyWithFlush();
+      await recordingStorage.settle();
     },
   };
 }

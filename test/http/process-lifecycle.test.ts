@@ -1,0 +1,178 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CLIENT_KEY } from '../../src/app.js';
+import { packageRoot } from '../../src/package-root.js';
+import { TEST_FLAGS } from '../fixtures/test-flags.js';
+import { FakeUnleash } from '../helpers/fake-unleash.js';
+
+const ROOT = packageRoot();
+const MAIN = join(ROOT, 'dist', 'src', 'main.js');
+
+interface Child {
+  process: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** The built proxy as a user runs it: `node dist/src/main.js` with only the given variables. */
+function runBuiltProxy(env: Record<string, string>): Child {
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return { process: child, output: () => output, exited };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt += 1) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+async function healthy(port: number): Promise<boolean> {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/proxy/health`)).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+describe('the built proxy as a process', () => {
+  const running: Child[] = [];
+  const fakes: FakeUnleash[] = [];
+  const folders: string[] = [];
+
+  beforeAll(async () => {
+    await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT });
+  }, 180_000);
+
+  afterEach(async () => {
+    for (const child of running.splice(0)) {
+      if (child.process.exitCode === null) child.process.kill('SIGKILL');
+    }
+    for (const fake of fakes.splice(0)) await fake.stop();
+    for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it.each(['offline', 'online'] as const)(
+    'on SIGTERM (%s) finishes the request in flight, refuses new connections and exits 0',
+    async (mode) => {
+      const port = await freePort();
+      let key = DEMO_CLIENT_KEY;
+      let env: Record<string, string> = { PORT: String(port), LOG_LEVEL: 'info' };
+      if (mode === 'online') {
+        const fake = await new FakeUnleash(TEST_FLAGS).start();
+        fakes.push(fake);
+        key = 'process-test-key';
+        const backupPath = mkdtempSync(join(tmpdir(), 'proxy-process-test-'));
+        folders.push(backupPath);
+        env = {
+          ...env,
+          UNLEASH_URL: fake.url,
+          UNLEASH_API_TOKEN: 'server-token',
+          UNLEASH_PROXY_CLIENT_KEYS: key,
+          UNLEASH_BACKUP_PATH: backupPath,
+        };
+      }
+      const child = runBuiltProxy(env);
+      running.push(child);
+      await waitFor(() => healthy(port), 'the proxy to be ready');
+
+      // A POST whose body arrives in two parts, the second one after SIGTERM.
+      const body = JSON.stringify({ context: { userId: 'alice' }, toggles: ['beta-program'] });
+      const half = Math.floor(body.length / 2);
+      const slow = request(`http://127.0.0.1:${port}/proxy`, {
+        method: 'POST',
+        headers: {
+          authorization: key,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      });
+      const answered = new Promise<{
+        status: number;
+        text: string;
+        connection: string | undefined;
+      }>((resolve, reject) => {
+        slow.on('response', (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString('utf8');
+          });
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text, connection: res.headers.connection }),
+          );
+        });
+        slow.on('error', reject);
+      });
+      slow.flushHeaders();
+      slow.write(body.slice(0, half));
+      // Give the proxy time to receive the headers: only then is the request in flight.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+
+      child.process.kill('SIGTERM');
+      await waitFor(() => child.output().includes('shutting down'), 'the shutdown log line');
+      await expect(fetch(`http://127.0.0.1:${port}/proxy/health`)).rejects.toThrow();
+
+      slow.end(body.slice(half));
+      const response = await answered;
+      expect(response.status).toBe(200);
+      const toggles = (JSON.parse(response.text) as { toggles: { name: string }[] }).toggles;
+      expect(toggles.map((toggle) => toggle.name)).toEqual(['beta-program']);
+      // Not kept alive for reuse: the process need not wait out the keep-alive timeout.
+      expect(response.connection).toBe('close');
+
+      expect(await child.exited).toBe(0);
+      expect(child.output()).not.toContain('shutdown timeout reached');
+    },
+    60_000,
+  );
+
+  it('exits 1 on a configuration error, naming every bad variable on stderr and no secret', async () => {
+    const child = runBuiltProxy({
+      PORT: 'eighty',
+      JSON_LOGGER: 'maybe',
+      UNLEASH_URL: 'http://127.0.0.1:9/api',
+      UNLEASH_API_TOKEN: 'secret-api-token-value',
+      UNLEASH_PROXY_CLIENT_KEYS: 'secret-client-key-value',
+    });
+    running.push(child);
+    let stderr = '';
+    child.process.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    expect(await child.exited).toBe(1);
+    expect(stderr).toContain('PORT="eighty"');
+    expect(stderr).toContain('JSON_LOGGER="maybe"');
+    expect(stderr).not.toContain('secret-api-token-value');
+    expect(stderr).not.toContain('secret-client-key-value');
+  });
+});

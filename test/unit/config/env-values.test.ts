@@ -1,0 +1,264 @@
+import { describe, expect, it } from 'vitest';
+import { type Env, loadConfig } from '../../../src/config/load-config.js';
+import { OPTIONS, type OptionName } from '../../../src/config/options.js';
+
+/** The least an online configuration needs, so that single variables can be tried on top. */
+const ONLINE: Env = {
+  UNLEASH_URL: 'http://unleash.test/api',
+  UNLEASH_API_TOKEN: 'server-token',
+  UNLEASH_PROXY_CLIENT_KEYS: 'key-1',
+};
+
+/** What each option is when its variable is not set (the original proxy's defaults). */
+const DEFAULTS: Record<OptionName, unknown> = {
+  unleashUrl: undefined,
+  unleashApiToken: undefined,
+  clientKeys: [],
+  proxySecrets: [],
+  proxyPort: 3000,
+  proxyBasePath: '',
+  unleashAppName: 'unleash-proxy',
+  unleashInstanceId: expect.stringMatching(/^unleash-proxy-.+-[0-9a-f]{8}$/),
+  refreshInterval: 5000,
+  metricsInterval: 30000,
+  metricsJitter: 0,
+  environment: undefined,
+  projectName: undefined,
+  namePrefix: undefined,
+  tags: [],
+  logLevel: 'warn',
+  jsonLogger: false,
+  clientKeysHeaderName: 'authorization',
+  enableOAS: false,
+  enableAllEndpoint: false,
+  corsOrigin: '*',
+  corsMethods: ['GET', 'POST'],
+  corsAllowedHeaders: undefined,
+  corsExposedHeaders: ['ETag'],
+  corsCredentials: false,
+  corsMaxAge: 172800,
+  corsPreflightContinue: false,
+  corsOptionsSuccessStatus: 204,
+  httpRejectUnauthorized: true,
+  bootstrapUrl: undefined,
+  bootstrapAuthorization: undefined,
+  serverSideSdkTokens: [],
+  customStrategiesFiles: [],
+  customEnrichersFiles: [],
+  trustProxy: 'false',
+  bootstrapFile: undefined,
+  backupPath: undefined,
+  bodyLimitBytes: 102_400,
+  shutdownTimeoutMs: 10_000,
+};
+
+/** One set value per variable, as a user would write it, and what the option becomes. */
+const SET_VALUES: readonly { env: string; raw: string; option: OptionName; expected: unknown }[] = [
+  {
+    env: 'UNLEASH_URL',
+    raw: 'https://unleash.example.com/api',
+    option: 'unleashUrl',
+    expected: 'https://unleash.example.com/api',
+  },
+  { env: 'UNLEASH_API_TOKEN', raw: '*:*.abc', option: 'unleashApiToken', expected: '*:*.abc' },
+  {
+    env: 'UNLEASH_PROXY_CLIENT_KEYS',
+    raw: 'a, b ,,c',
+    option: 'clientKeys',
+    expected: ['a', 'b', 'c'],
+  },
+  {
+    env: 'UNLEASH_PROXY_SECRETS',
+    raw: 'old-1,old-2',
+    option: 'proxySecrets',
+    expected: ['old-1', 'old-2'],
+  },
+  { env: 'PORT', raw: '8080', option: 'proxyPort', expected: 8080 },
+  { env: 'PROXY_PORT', raw: '8081', option: 'proxyPort', expected: 8081 },
+  { env: 'PROXY_BASE_PATH', raw: 'flags/', option: 'proxyBasePath', expected: '/flags' },
+  { env: 'UNLEASH_APP_NAME', raw: 'shop-proxy', option: 'unleashAppName', expected: 'shop-proxy' },
+  { env: 'UNLEASH_INSTANCE_ID', raw: 'pod-7', option: 'unleashInstanceId', expected: 'pod-7' },
+  { env: 'UNLEASH_FETCH_INTERVAL', raw: '1000', option: 'refreshInterval', expected: 1000 },
+  { env: 'UNLEASH_METRICS_INTERVAL', raw: '60000', option: 'metricsInterval', expected: 60000 },
+  { env: 'UNLEASH_METRICS_JITTER', raw: '500', option: 'metricsJitter', expected: 500 },
+  { env: 'UNLEASH_ENVIRONMENT', raw: 'production', option: 'environment', expected: 'production' },
+  { env: 'UNLEASH_PROJECT_NAME', raw: 'webshop', option: 'projectName', expected: 'webshop' },
+  { env: 'UNLEASH_NAME_PREFIX', raw: 'shop.', option: 'namePrefix', expected: 'shop.' },
+  {
+    env: 'UNLEASH_TAGS',
+    raw: 'team:web,tier:a:b',
+    option: 'tags',
+    expected: [
+      { name: 'team', value: 'web' },
+      { name: 'tier', value: 'a:b' },
+    ],
+  },
+  { env: 'LOG_LEVEL', raw: 'DEBUG', option: 'logLevel', expected: 'debug' },
+  { env: 'JSON_LOGGER', raw: 'true', option: 'jsonLogger', expected: true },
+  {
+    env: 'CLIENT_KEY_HEADER_NAME',
+    raw: 'X-Client-Key',
+    option: 'clientKeysHeaderName',
+    expected: 'x-client-key',
+  },
+  { env: 'ENABLE_OAS', raw: 'true', option: 'enableOAS', expected: true },
+  { env: 'ENABLE_ALL_ENDPOINT', raw: 'true', option: 'enableAllEndpoint', expected: true },
+  {
+    env: 'CORS_ORIGIN',
+    raw: 'https://a.example, https://b.example',
+    option: 'corsOrigin',
+    expected: ['https://a.example', 'https://b.example'],
+  },
+  {
+    env: 'CORS_METHODS',
+    raw: 'GET,POST,PUT',
+    option: 'corsMethods',
+    expected: ['GET', 'POST', 'PUT'],
+  },
+  {
+    env: 'CORS_ALLOWED_HEADERS',
+    raw: 'Authorization,Content-Type',
+    option: 'corsAllowedHeaders',
+    expected: ['Authorization', 'Content-Type'],
+  },
+  {
+    env: 'CORS_EXPOSED_HEADERS',
+    raw: 'ETag,X-Request-Id',
+    option: 'corsExposedHeaders',
+    expected: ['ETag', 'X-Request-Id'],
+  },
+  { env: 'CORS_CREDENTIALS', raw: 'true', option: 'corsCredentials', expected: true },
+  { env: 'CORS_MAX_AGE', raw: '600', option: 'corsMaxAge', expected: 600 },
+  { env: 'CORS_PREFLIGHT_CONTINUE', raw: 'true', option: 'corsPreflightContinue', expected: true },
+  {
+    env: 'CORS_OPTIONS_SUCCESS_STATUS',
+    raw: '200',
+    option: 'corsOptionsSuccessStatus',
+    expected: 200,
+  },
+  {
+    env: 'HTTP_OPTIONS_REJECT_UNAUTHORIZED',
+    raw: 'false',
+    option: 'httpRejectUnauthorized',
+    expected: false,
+  },
+  {
+    env: 'EXP_BOOTSTRAP_URL',
+    raw: 'https://cdn.example.com/flags.json',
+    option: 'bootstrapUrl',
+    expected: 'https://cdn.example.com/flags.json',
+  },
+  {
+    env: 'EXP_BOOTSTRAP_AUTHORIZATION',
+    raw: 'Bearer xyz',
+    option: 'bootstrapAuthorization',
+    expected: 'Bearer xyz',
+  },
+  {
+    env: 'EXP_SERVER_SIDE_SDK_CONFIG_TOKENS',
+    raw: 'sdk-1,sdk-2',
+    option: 'serverSideSdkTokens',
+    expected: ['sdk-1', 'sdk-2'],
+  },
+  {
+    env: 'UNLEASH_CUSTOM_STRATEGIES_FILE',
+    raw: './a.js,./b.js',
+    option: 'customStrategiesFiles',
+    expected: ['./a.js', './b.js'],
+  },
+  {
+    env: 'EXP_CUSTOM_ENRICHERS_FILE',
+    raw: './enrich.js',
+    option: 'customEnrichersFiles',
+    expected: ['./enrich.js'],
+  },
+  { env: 'TRUST_PROXY', raw: 'loopback', option: 'trustProxy', expected: 'loopback' },
+  {
+    env: 'UNLEASH_BOOTSTRAP_FILE',
+    raw: './flags.json',
+    option: 'bootstrapFile',
+    expected: './flags.json',
+  },
+  {
+    env: 'UNLEASH_BACKUP_PATH',
+    raw: '/var/lib/proxy',
+    option: 'backupPath',
+    expected: '/var/lib/proxy',
+  },
+  { env: 'PROXY_BODY_LIMIT_BYTES', raw: '2048', option: 'bodyLimitBytes', expected: 2048 },
+  { env: 'PROXY_SHUTDOWN_TIMEOUT_MS', raw: '30000', option: 'shutdownTimeoutMs', expected: 30000 },
+];
+
+describe('environment variables, unset', () => {
+  const config = loadConfig({});
+
+  it.each(Object.entries(DEFAULTS))('%s has the default', (option, expected) => {
+    expect(config[option as OptionName]).toEqual(expected);
+  });
+
+  it('covers every option of the table', () => {
+    expect(Object.keys(DEFAULTS).sort()).toEqual(Object.keys(OPTIONS).sort());
+  });
+
+  it('runs offline with no client keys when UNLEASH_URL is unset', () => {
+    expect(config.mode).toBe('offline');
+    expect(config.allClientKeys).toEqual([]);
+  });
+
+  it('treats an empty variable as unset', () => {
+    const blank = loadConfig({ PORT: '', UNLEASH_URL: '', LOG_LEVEL: '' });
+    expect(blank.proxyPort).toBe(3000);
+    expect(blank.mode).toBe('offline');
+    expect(blank.logLevel).toBe('warn');
+  });
+});
+
+describe('environment variables, set', () => {
+  it.each(SET_VALUES)('$env=$raw sets $option', ({ env, raw, option, expected }) => {
+    const config = loadConfig({ ...ONLINE, [env]: raw });
+    expect(config[option]).toEqual(expected);
+  });
+
+  it('covers every variable of the table', () => {
+    const tested = new Set(SET_VALUES.map((entry) => entry.env));
+    const declared = Object.values(OPTIONS).flatMap((spec) => spec.env);
+    expect(declared.filter((name) => !tested.has(name))).toEqual([]);
+  });
+
+  it('goes online with UNLEASH_URL', () => {
+    expect(loadConfig(ONLINE).mode).toBe('online');
+  });
+
+  it('prefers PORT over PROXY_PORT when both are set', () => {
+    expect(loadConfig({ PORT: '4000', PROXY_PORT: '5000' }).proxyPort).toBe(4000);
+  });
+
+  it('merges UNLEASH_PROXY_SECRETS into the client keys, without duplicates', () => {
+    const config = loadConfig({
+      ...ONLINE,
+      UNLEASH_PROXY_CLIENT_KEYS: 'new-1,shared',
+      UNLEASH_PROXY_SECRETS: 'shared,old-1',
+    });
+    expect(config.allClientKeys).toEqual(['new-1', 'shared', 'old-1']);
+  });
+
+  it('accepts the legacy UNLEASH_PROXY_SECRETS alone as the client keys of an online proxy', () => {
+    const { UNLEASH_PROXY_CLIENT_KEYS: _unused, ...withoutKeys } = ONLINE;
+    const config = loadConfig({ ...withoutKeys, UNLEASH_PROXY_SECRETS: 'legacy' });
+    expect(config.allClientKeys).toEqual(['legacy']);
+  });
+
+  it('reads CORS_ORIGIN=* as any origin', () => {
+    expect(loadConfig({ CORS_ORIGIN: ' * ' }).corsOrigin).toBe('*');
+  });
+
+  it('keeps a single origin as a list', () => {
+    expect(loadConfig({ CORS_ORIGIN: 'https://a.example' }).corsOrigin).toEqual([
+      'https://a.example',
+    ]);
+  });
+
+  it('returns a frozen configuration', () => {
+    expect(Object.isFrozen(loadConfig(ONLINE))).toBe(true);
+  });
+});
