@@ -19,3 +19,19 @@ export function evaluationEtag(
     .digest('base64url');
   return `W/"${flagsFingerprint}-${digest}"`;
 }
+
+/**
+ * Whether an If-None-Match header names `etag`, compared weakly as RFC 9110 asks for it.
+ * Unlike Koa's `ctx.fresh` this also holds for POST: the tag already covers the method, the
+ * requested flag names and the whole context, and unleash-proxy-client revalidates its POST
+ * polls with If-None-Match too.
+ */
+export function ifNoneMatchMatches(ifNoneMatch: string, etag: string): boolean {
+  if (ifNoneMatch === '') return false;
+  const opaque = (tag: string) => (tag.startsWith('W/') ? tag.slice(2) : tag);
+  const wanted = opaque(etag);
+  return ifNoneMatch
+    .split(',')
+    .map((tag) => tag.trim())
+    .some((tag) => tag === '*' || opaque(tag) === wanted);
+}

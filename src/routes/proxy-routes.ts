@@ -10,7 +10,7 @@ import {
 import { EndpointDisabledError } from '../errors.js';
 import type { LiveFlags } from '../evaluation/live-flags.js';
 import type { EvaluationContext } from '../evaluation/types.js';
-import { evaluationEtag } from '../http/etag.js';
+import { evaluationEtag, ifNoneMatchMatches } from '../http/etag.js';
 import { readJsonBody } from '../http/json-body.js';
 import type { ProxyContext, ProxyState } from '../http/state.js';
 
@@ -56,8 +56,7 @@ export function proxyRoutes({
     );
     ctx.set('ETag', etag);
     ctx.set('Cache-Control', 'public, max-age=2');
-    ctx.status = 200;
-    if (ctx.fresh) {
+    if (ifNoneMatchMatches(ctx.get('If-None-Match'), etag)) {
       ctx.status = 304;
       return;
     }
