@@ -58,9 +58,9 @@ export function proxyRoutes({
     );
     ctx.set('ETag', etag);
     ctx.set('Cache-Control', 'public, max-age=2');
-    ctx.status = 200;
-    const readOnly = ctx.method === 'GET' || ctx.method === 'HEAD';
-    if (readOnly && ifNoneMatchHits(ctx.get('If-None-Match'), etag)) {
+    // The tag covers method, route, flag names and context, so a POST can revalidate too:
+    // unleash-proxy-client in POST mode sends If-None-Match.
+    if (ifNoneMatchHits(ctx.get('If-None-Match'), etag)) {
       ctx.status = 304;
       return;
     }

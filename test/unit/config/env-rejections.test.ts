@@ -40,6 +40,8 @@ const REJECTED: readonly { env: string; raw: string }[] = [
   { env: 'PROXY_BODY_LIMIT_BYTES', raw: '0' },
   { env: 'PROXY_BODY_LIMIT_BYTES', raw: '100kb' },
   { env: 'PROXY_SHUTDOWN_TIMEOUT_MS', raw: 'forever' },
+  { env: 'PROXY_READINESS_MAX_AGE_MS', raw: '-5' },
+  { env: 'TRUST_PROXY', raw: '10.0.0.0/99' },
   { env: 'JSON_LOGGER', raw: 'on' },
   { env: 'ENABLE_OAS', raw: 'enabled' },
   { env: 'ENABLE_ALL_ENDPOINT', raw: 'ture' },

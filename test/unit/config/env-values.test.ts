@@ -45,10 +45,11 @@ const DEFAULTS: Record<OptionName, unknown> = {
   serverSideSdkTokens: [],
   customStrategiesFiles: [],
   customEnrichersFiles: [],
-  trustProxy: 'false',
+  trustProxy: { kind: 'none' },
   bootstrapFile: undefined,
   backupPath: undefined,
   bodyLimitBytes: 102_400,
+  readinessMaxAgeMs: undefined,
   shutdownTimeoutMs: 10_000,
 };
 
@@ -172,7 +173,12 @@ const SET_VALUES: readonly { env: string; raw: string; option: OptionName; expec
     option: 'customEnrichersFiles',
     expected: ['./enrich.js'],
   },
-  { env: 'TRUST_PROXY', raw: 'loopback', option: 'trustProxy', expected: 'loopback' },
+  {
+    env: 'TRUST_PROXY',
+    raw: '2',
+    option: 'trustProxy',
+    expected: { kind: 'hops', hops: 2 },
+  },
   {
     env: 'UNLEASH_BOOTSTRAP_FILE',
     raw: './flags.json',
@@ -187,6 +193,12 @@ const SET_VALUES: readonly { env: string; raw: string; option: OptionName; expec
   },
   { env: 'PROXY_BODY_LIMIT_BYTES', raw: '2048', option: 'bodyLimitBytes', expected: 2048 },
   { env: 'PROXY_SHUTDOWN_TIMEOUT_MS', raw: '30000', option: 'shutdownTimeoutMs', expected: 30000 },
+  {
+    env: 'PROXY_READINESS_MAX_AGE_MS',
+    raw: '120000',
+    option: 'readinessMaxAgeMs',
+    expected: 120000,
+  },
 ];
 
 describe('environment variables, unset', () => {
