@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { constants as zlibConstants } from 'node:zlib';
 import Koa from 'koa';
 import compress from 'koa-compress';
@@ -6,12 +6,14 @@ import type { DestinationStream } from 'pino';
 import { type Env, loadConfig, type ProxyConfig, type ProxyOptions } from './config/load-config.js';
 import { finalizeContext } from './context/build-context.js';
 import { LiveFlags } from './evaluation/live-flags.js';
+import { createHttpServer } from './http/create-server.js';
 import type { ProxyState } from './http/state.js';
 import { createLogger, type Logger } from './logger.js';
 import { clientIp } from './middleware/client-ip.js';
 import { CredentialChecker, requireCredential } from './middleware/client-key-auth.js';
 import { cors } from './middleware/cors.js';
 import { errorHandler } from './middleware/error-handler.js';
+import { queryLimits } from './middleware/query-limits.js';
 import { requireReady } from './middleware/readiness.js';
 import { requestLog } from './middleware/request-log.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -94,6 +96,7 @@ export function createApp(options: CreateAppOptions = {}, env: Env = process.env
     }),
   );
   koa.use(clientIp());
+  koa.use(queryLimits(config)); // hardening: query length, count, encoding
   const routers = [
     healthRoutes(flags),
     proxyRoutes({
@@ -117,7 +120,7 @@ export function createApp(options: CreateAppOptions = {}, env: Env = process.env
     logger,
     clientKeys,
     listen(port = config.proxyPort, host, onListening) {
-      const server = createServer(koa.callback());
+      const server = createHttpServer(config, logger, koa.callback());
       servers.add(server);
       server.on('close', () => servers.delete(server));
       server.listen(port, host, onListening);

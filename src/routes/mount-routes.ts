@@ -15,11 +15,15 @@ export function mountRoutes(
   const root = new Router<ProxyState>(basePath === '' ? {} : { prefix: basePath });
   for (const router of routers) root.use(router.routes());
   koa.use(root.routes());
-  koa.use(
-    root.allowedMethods({
-      throw: true,
-      methodNotAllowed: () => new MethodNotAllowedError(),
-      notImplemented: () => new NotFoundError(),
-    }),
-  );
+  // Not `throw: true`: the router then throws before setting Allow. It sets the status and
+  // header, and the status is turned into the typed error here.
+  const allowedMethods = root.allowedMethods();
+  koa.use(async (ctx, next) => {
+    await allowedMethods(ctx, next);
+    if (ctx.status === 405) throw new MethodNotAllowedError();
+    if (ctx.status === 501) {
+      ctx.remove('Allow');
+      throw new NotFoundError();
+    }
+  });
 }

@@ -73,7 +73,9 @@ export function proxyRoutes({
   };
 
   router.get('/proxy', ...guards, async (ctx) => {
-    await answer(ctx, parseQueryContext(ctx.querystring), { onlyEnabled: true });
+    await answer(ctx, parseQueryContext(ctx.querystring, config.queryParameterLimit), {
+      onlyEnabled: true,
+    });
   });
 
   router.post('/proxy', ...guards, async (ctx) => {
@@ -88,7 +90,9 @@ export function proxyRoutes({
   });
 
   router.get('/proxy/all', requireAllEndpoint, ...guards, async (ctx) => {
-    await answer(ctx, parseQueryContext(ctx.querystring), { onlyEnabled: false });
+    await answer(ctx, parseQueryContext(ctx.querystring, config.queryParameterLimit), {
+      onlyEnabled: false,
+    });
   });
 
   router.post('/proxy/all', requireAllEndpoint, ...guards, async (ctx) => {
