@@ -16,14 +16,14 @@ export function mountRoutes(
   for (const router of routers) root.use(router.routes());
   koa.use(root.routes());
   // Not `throw: true`: the router then throws before setting Allow. It sets the status and
-  // header, and the status is turned into the typed error here.
-  const allowedMethods = root.allowedMethods();
+  // the header, and the middleware around it turns the status into the typed error.
   koa.use(async (ctx, next) => {
-    await allowedMethods(ctx, next);
+    await next();
     if (ctx.status === 405) throw new MethodNotAllowedError();
     if (ctx.status === 501) {
       ctx.remove('Allow');
       throw new NotFoundError();
     }
   });
+  koa.use(root.allowedMethods());
 }
