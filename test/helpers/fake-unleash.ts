@@ -13,13 +13,17 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: unknown;
+  /** When the request arrived (Date.now()). */
+  at: number;
 }
 
 /** What the fake answers instead of the flags, to simulate an upstream in trouble. */
 export type UpstreamFault =
   | { kind: 'status'; status: number }
   | { kind: 'body'; body: string }
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** The connection is dropped without an answer. */
+  | { kind: 'reset' };
 
 /**
  * An Unleash-compatible upstream for tests, on 127.0.0.1 and a free port: serves
@@ -33,6 +37,7 @@ export class FakeUnleash {
   private fault: UpstreamFault | undefined;
   private server: Server | undefined;
   private metricsStatus = 202;
+  private port = 0;
 
   constructor(initial?: FakeUnleashState) {
     this.setState(initial ?? { features: [] });
@@ -62,10 +67,17 @@ export class FakeUnleash {
     return this.requests.filter((request) => request.path === path);
   }
 
-  async start(port = 0): Promise<this> {
+  /** Starts on `port`, or on the port of a previous start (so a restart keeps the URL). */
+  async start(port = this.port): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
     return this;
+  }
+
+  /** The URL the fake has or had, also while stopped. */
+  get lastUrl(): string {
+    return `http://127.0.0.1:${this.port}/api`;
   }
 
   async stop(): Promise<void> {
@@ -87,7 +99,13 @@ export class FakeUnleash {
       // keep the raw text
     }
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    this.requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+    this.requests.push({
+      method: req.method ?? 'GET',
+      path,
+      headers: req.headers,
+      body,
+      at: Date.now(),
+    });
 
     if (path === '/api/client/features' && req.method === 'GET') {
       await this.answerFeatures(req, res);
@@ -106,6 +124,10 @@ export class FakeUnleash {
 
   private async answerFeatures(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const fault = this.fault;
+    if (fault?.kind === 'reset') {
+      req.socket.destroy();
+      return;
+    }
     if (fault?.kind === 'status') {
       res.writeHead(fault.status, { 'content-type': 'application/json' }).end('{}');
       return;
