@@ -14,6 +14,7 @@ import { CredentialChecker, requireCredential } from './middleware/client-key-au
 import { cors } from './middleware/cors.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { queryLimits } from './middleware/query-limits.js';
+import { rateLimitGuards } from './middleware/rate-limit.js';
 import { requireReady } from './middleware/readiness.js';
 import { requestLog } from './middleware/request-log.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -81,7 +82,13 @@ export function createApp(options: CreateAppOptions = {}, env: Env = process.env
   store.onUpdate((snapshot) => flags.update(snapshot));
 
   const checker = new CredentialChecker(clientKeys, config.serverSideSdkTokens);
-  const guards = [requireReady(flags), requireCredential(checker, config.clientKeysHeaderName)];
+  const rateLimits = rateLimitGuards(config); // hardening: off unless PROXY_RATE_LIMIT_* set
+  const guards = [
+    requireReady(flags),
+    ...rateLimits.beforeAuth,
+    requireCredential(checker, config.clientKeysHeaderName),
+    ...rateLimits.afterAuth,
+  ];
   const environmentOverride = config.environment;
 
   const koa = new Koa<ProxyState>();
