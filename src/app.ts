@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { constants as zlibConstants } from 'node:zlib';
 import Koa from 'koa';
 import compress from 'koa-compress';
@@ -8,6 +8,7 @@ import { finalizeContext } from './context/build-context.js';
 import { createEnrichment } from './context/enrich-context.js';
 import { compileEvaluator } from './evaluation/compile/index.js';
 import { LiveFlags } from './evaluation/live-flags.js';
+import { createHttpServer } from './http/create-server.js';
 import type { ProxyState } from './http/state.js';
 import { createLogger, type Logger } from './logger.js';
 import { clientIp } from './middleware/client-ip.js';
@@ -15,6 +16,8 @@ import { CredentialChecker, requireCredential } from './middleware/client-key-au
 import { ConnectionDrain } from './middleware/connection-drain.js';
 import { cors } from './middleware/cors.js';
 import { errorHandler } from './middleware/error-handler.js';
+import { queryLimits } from './middleware/query-limits.js';
+import { rateLimitGuards } from './middleware/rate-limit.js';
 import { requireReady } from './middleware/readiness.js';
 import { requestLog } from './middleware/request-log.js';
 import { trustedProxyResolver } from './middleware/trusted-proxies.js';
@@ -127,7 +130,13 @@ export function assembleApp(
   store.onUpdate((snapshot) => flags.update(snapshot));
 
   const checker = new CredentialChecker(clientKeys, config.serverSideSdkTokens);
-  const guards = [requireReady(flags), requireCredential(checker, config.clientKeysHeaderName)];
+  const rateLimits = rateLimitGuards(config); // hardening: off unless PROXY_RATE_LIMIT_* set
+  const guards = [
+    requireReady(flags),
+    ...rateLimits.beforeAuth,
+    requireCredential(checker, config.clientKeysHeaderName),
+    ...rateLimits.afterAuth,
+  ];
   // Usage metrics, registration, server-side SDK config, readiness and Prometheus (issue 5).
   const sdkAndBackstage = createSdkAndBackstage({
     config,
@@ -156,6 +165,7 @@ export function assembleApp(
     }),
   );
   koa.use(clientIp(trustedProxyResolver(config.trustProxy)));
+  koa.use(queryLimits(config)); // hardening: query length, count, encoding
   const routers = [
     healthRoutes(flags),
     proxyRoutes({
@@ -184,7 +194,7 @@ export function assembleApp(
     logger,
     clientKeys,
     listen(port = config.proxyPort, host, onListening) {
-      const server = createServer(koa.callback());
+      const server = createHttpServer(config, logger, koa.callback());
       servers.add(server);
       server.on('close', () => servers.delete(server));
       server.listen(port, host, onListening);

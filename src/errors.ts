@@ -21,8 +21,8 @@ export class BadRequestError extends AppError {
 }
 
 export class MalformedJsonError extends AppError {
-  constructor() {
-    super(400, 'MALFORMED_JSON', 'The request body is not valid JSON.');
+  constructor(message = 'The request body is not valid JSON.') {
+    super(400, 'MALFORMED_JSON', message);
   }
 }
 
@@ -51,6 +51,24 @@ export class MethodNotAllowedError extends AppError {
 export class PayloadTooLargeError extends AppError {
   constructor(limitBytes: number) {
     super(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limitBytes} bytes.`);
+  }
+}
+
+export class UriTooLongError extends AppError {
+  constructor(limitBytes: number) {
+    super(414, 'URI_TOO_LONG', `The query string is longer than ${limitBytes} bytes.`);
+  }
+}
+
+export class RequestAbortedError extends AppError {
+  constructor() {
+    super(400, 'REQUEST_ABORTED', 'The client stopped sending the request.');
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'TOO_MANY_REQUESTS', `Rate limit exceeded; retry in ${retryAfterSeconds} s.`);
   }
 }
 

@@ -33,6 +33,11 @@ const STANDARD_FIELD_SET: ReadonlySet<string> = new Set(STANDARD_CONTEXT_FIELDS)
 
 const MAX_QUERY_PARAMETERS = 1000;
 
+/** A caller's field name as error messages show it: quoted, and cut short when long. */
+function shown(name: string): string {
+  return JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
+}
+
 function isStandardField(name: string): name is StandardContextField {
   return STANDARD_FIELD_SET.has(name);
 }
@@ -46,7 +51,10 @@ function emptyRecord(): Record<string, string> {
  * GET query: the standard fields, `properties[key]=value`, and any other key as a property.
  * An explicit `properties[key]` wins over a bare `key`. A repeated field is ambiguous: 400.
  */
-export function parseQueryContext(querystring: string): RequestedContext {
+export function parseQueryContext(
+  querystring: string,
+  maxParameters = MAX_QUERY_PARAMETERS,
+): RequestedContext {
   const params = new URLSearchParams(querystring);
   const context: RequestedContext = { properties: emptyRecord() };
   const loose = emptyRecord();
@@ -54,11 +62,11 @@ export function parseQueryContext(querystring: string): RequestedContext {
   let count = 0;
   for (const [key, value] of params) {
     count += 1;
-    if (count > MAX_QUERY_PARAMETERS) {
-      throw new BadRequestError(`At most ${MAX_QUERY_PARAMETERS} query parameters are accepted.`);
+    if (count > maxParameters) {
+      throw new BadRequestError(`At most ${maxParameters} query parameters are accepted.`);
     }
     if (seen.has(key))
-      throw new BadRequestError(`Query parameter "${key}" is given more than once.`);
+      throw new BadRequestError(`Query parameter ${shown(key)} is given more than once.`);
     seen.add(key);
     const property = /^properties\[(.+)\]$/.exec(key)?.[1];
     if (property !== undefined) {

@@ -1,9 +1,17 @@
-import { MalformedJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js';
+import {
+  MalformedJsonError,
+  PayloadTooLargeError,
+  RequestAbortedError,
+  UnsupportedMediaTypeError,
+} from '../errors.js';
 import type { ProxyContext } from './state.js';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Reads a JSON request body with a hard size limit. An empty body reads as `{}`, as the
- * original proxy treated it; a body of another type is a 415, an oversized one a 413.
+ * original proxy treated it; a body of another type is a 415, an oversized one a 413, one
+ * that is not valid UTF-8 or JSON a 400.
  */
 export async function readJsonBody(ctx: ProxyContext, limitBytes: number): Promise<unknown> {
   const declaredLength = Number(ctx.get('Content-Length') || 0);
@@ -12,15 +20,13 @@ export async function readJsonBody(ctx: ProxyContext, limitBytes: number): Promi
   if (!ctx.is('application/json', '+json')) throw new UnsupportedMediaTypeError();
   if (declaredLength > limitBytes) throw tooLarge(ctx, limitBytes);
 
-  const chunks: Buffer[] = [];
-  let received = 0;
-  for await (const chunk of ctx.req) {
-    const buffer = chunk as Buffer;
-    received += buffer.length;
-    if (received > limitBytes) throw tooLarge(ctx, limitBytes);
-    chunks.push(buffer);
+  const bytes = await readAtMost(ctx, limitBytes);
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    throw new MalformedJsonError('The request body is not valid UTF-8.');
   }
-  const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text) as unknown;
@@ -29,7 +35,49 @@ export async function readJsonBody(ctx: ProxyContext, limitBytes: number): Promi
   }
 }
 
-/** Stops reading an oversized body: the rest is discarded and the connection closed after. */
+/**
+ * Collects the body, failing as soon as it passes the limit. Events rather than `for await`,
+ * because leaving a `for await` early destroys the socket and the 413 could not be sent.
+ */
+function readAtMost(ctx: ProxyContext, limitBytes: number): Promise<Buffer> {
+  const request = ctx.req;
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const cleanup = () => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+      request.off('aborted', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limitBytes) {
+        cleanup();
+        reject(tooLarge(ctx, limitBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = () => {
+      cleanup();
+      reject(new RequestAbortedError());
+    };
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+    request.on('aborted', onError);
+  });
+}
+
+/**
+ * Stops reading an oversized body: the answer says the connection closes, and the rest of the
+ * body is discarded unread (PROXY_REQUEST_TIMEOUT_MS cuts off a client that never stops).
+ */
 function tooLarge(ctx: ProxyContext, limitBytes: number): PayloadTooLargeError {
   ctx.set('Connection', 'close');
   ctx.req.resume();

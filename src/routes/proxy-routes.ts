@@ -76,7 +76,9 @@ export function proxyRoutes({
   };
 
   addRoute(router, getProxy, ...guards, async (ctx) => {
-    await answer(ctx, parseQueryContext(ctx.querystring), { onlyEnabled: true });
+    await answer(ctx, parseQueryContext(ctx.querystring, config.queryParameterLimit), {
+      onlyEnabled: true,
+    });
   });
 
   addRoute(router, postProxy, ...guards, async (ctx) => {
@@ -91,7 +93,9 @@ export function proxyRoutes({
   });
 
   addRoute(router, getProxyAll, requireAllEndpoint, ...guards, async (ctx) => {
-    await answer(ctx, parseQueryContext(ctx.querystring), { onlyEnabled: false });
+    await answer(ctx, parseQueryContext(ctx.querystring, config.queryParameterLimit), {
+      onlyEnabled: false,
+    });
   });
 
   addRoute(router, postProxyAll, requireAllEndpoint, ...guards, async (ctx) => {

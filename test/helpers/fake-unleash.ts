@@ -15,13 +15,17 @@ export interface RecordedRequest {
   body: unknown;
   /** The status answered, for metrics uploads: tells delivered counts from refused ones. */
   status?: number;
+  /** When the request arrived (Date.now()). */
+  at: number;
 }
 
 /** What the fake answers instead of the flags, to simulate an upstream in trouble. */
 export type UpstreamFault =
   | { kind: 'status'; status: number }
   | { kind: 'body'; body: string }
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** The connection is dropped without an answer. */
+  | { kind: 'reset' };
 
 /**
  * An Unleash-compatible upstream for tests, on 127.0.0.1 and a free port: serves
@@ -35,6 +39,7 @@ export class FakeUnleash {
   private fault: UpstreamFault | undefined;
   private server: Server | undefined;
   private metricsStatus = 202;
+  private port = 0;
 
   constructor(initial?: FakeUnleashState) {
     this.setState(initial ?? { features: [] });
@@ -71,10 +76,17 @@ export class FakeUnleash {
     return this.requests.filter((request) => request.path === path);
   }
 
-  async start(port = 0): Promise<this> {
+  /** Starts on `port`, or on the port of a previous start (so a restart keeps the URL). */
+  async start(port = this.port): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
     return this;
+  }
+
+  /** The URL the fake has or had, also while stopped. */
+  get lastUrl(): string {
+    return `http://127.0.0.1:${this.port}/api`;
   }
 
   async stop(): Promise<void> {
@@ -101,6 +113,7 @@ export class FakeUnleash {
       path,
       headers: req.headers,
       body,
+      at: Date.now(),
     };
     this.requests.push(recorded);
 
@@ -122,6 +135,10 @@ export class FakeUnleash {
 
   private async answerFeatures(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const fault = this.fault;
+    if (fault?.kind === 'reset') {
+      req.socket.destroy();
+      return;
+    }
     if (fault?.kind === 'status') {
       res.writeHead(fault.status, { 'content-type': 'application/json' }).end('{}');
       return;

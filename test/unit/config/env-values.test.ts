@@ -51,6 +51,16 @@ const DEFAULTS: Record<OptionName, unknown> = {
   bodyLimitBytes: 102_400,
   readinessMaxAgeMs: undefined,
   shutdownTimeoutMs: 10_000,
+  maxHeaderBytes: 16_384,
+  queryLimitBytes: 8_192,
+  queryParameterLimit: 1_000,
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 20_000,
+  keepAliveTimeoutMs: 5_000,
+  rateLimitPerKey: 0,
+  rateLimitPerIp: 0,
+  unleashTimeoutMs: 10_000,
+  redisUrl: undefined,
 };
 
 /** One set value per variable, as a user would write it, and what the option becomes. */
@@ -198,6 +208,21 @@ const SET_VALUES: readonly { env: string; raw: string; option: OptionName; expec
     raw: '120000',
     option: 'readinessMaxAgeMs',
     expected: 120000,
+  },
+  { env: 'PROXY_MAX_HEADER_BYTES', raw: '32768', option: 'maxHeaderBytes', expected: 32768 },
+  { env: 'PROXY_QUERY_LIMIT_BYTES', raw: '4096', option: 'queryLimitBytes', expected: 4096 },
+  { env: 'PROXY_QUERY_PARAMETER_LIMIT', raw: '50', option: 'queryParameterLimit', expected: 50 },
+  { env: 'PROXY_REQUEST_TIMEOUT_MS', raw: '5000', option: 'requestTimeoutMs', expected: 5000 },
+  { env: 'PROXY_HEADERS_TIMEOUT_MS', raw: '4000', option: 'headersTimeoutMs', expected: 4000 },
+  { env: 'PROXY_KEEP_ALIVE_TIMEOUT_MS', raw: '0', option: 'keepAliveTimeoutMs', expected: 0 },
+  { env: 'PROXY_RATE_LIMIT_PER_KEY', raw: '100', option: 'rateLimitPerKey', expected: 100 },
+  { env: 'PROXY_RATE_LIMIT_PER_IP', raw: '20', option: 'rateLimitPerIp', expected: 20 },
+  { env: 'UNLEASH_TIMEOUT_MS', raw: '2500', option: 'unleashTimeoutMs', expected: 2500 },
+  {
+    env: 'REDIS_URL',
+    raw: 'redis://127.0.0.1:6379',
+    option: 'redisUrl',
+    expected: 'redis://127.0.0.1:6379',
   },
 ];
 

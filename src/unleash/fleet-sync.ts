@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import type { ProxyConfig } from '../config/load-config.js';
+import type { Logger } from '../logger.js';
+import { RedisBackup } from './redis-backup.js';
+import type { ClientFeaturesResponse } from './types.js';
+
+/** Thrown before a fetch by an instance that is not the fleet's fetcher: the fetch is skipped. */
+export class NotTheFetcherError extends Error {
+  constructor() {
+    super('another instance of the fleet fetches from Unleash');
+    this.name = 'NotTheFetcherError';
+  }
+}
+
+export interface FleetSyncSettings {
+  config: ProxyConfig & { readonly redisUrl: string };
+  logger: Logger;
+  /** Offers flags another instance stored; returns whether they were accepted. */
+  adopt: (data: unknown) => boolean;
+  /** The fleet's last successful sync with Unleash, as the fetching instance recorded it. */
+  onSyncedAt: (at: Date) => void;
+}
+
+export interface FleetSync {
+  /** The shared backup, as unleash-client's storage provider. */
+  readonly storage: RedisBackup;
+  /** Gate run before every fetch: only the lease holder goes on to Unleash. */
+  beforeFetch(): Promise<void>;
+  /** The fetcher saw a 304: the fleet's flags are confirmed current. */
+  markSynced(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Instances that fetch the same flags (same Unleash, token, app, filters) share a namespace;
+ * the token is only ever present as part of a digest.
+ */
+function fleetNamespace(config: ProxyConfig): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        config.unleashUrl,
+        config.unleashApiToken,
+        config.unleashAppName,
+        config.projectName,
+        config.namePrefix,
+        config.tags,
+        config.environment,
+      ]),
+    )
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/**
+ * A fleet on Redis: one instance at a time holds a lease and fetches from Unleash, storing
+ * what it gets in Redis; the others skip their fetches and pick the flags up from Redis on
+ * the same interval. The lease outlives a whole fetch (three attempts at UNLEASH_TIMEOUT_MS),
+ * so two instances never fetch at once; when the holder stops it releases the lease, when it
+ * dies the lease expires and the next instance to poll takes over. If Redis is unreachable,
+ * each instance fetches for itself rather than serve flags that can no longer change.
+ */
+export function createFleetSync({
+  config,
+  logger,
+  adopt,
+  onSyncedAt,
+}: FleetSyncSettings): FleetSync {
+  const storage = new RedisBackup({
+    url: config.redisUrl,
+    namespace: fleetNamespace(config),
+    instanceId: config.unleashInstanceId,
+    leaseMs: config.refreshInterval + 3 * config.unleashTimeoutMs + 5_000,
+    logger,
+  });
+  let fetching: boolean | undefined;
+  let seenFingerprint: string | undefined;
+  let following = Promise.resolve();
+
+  const follow = async (): Promise<void> => {
+    if (fetching !== false) return;
+    const shared = await storage.readShared();
+    if (shared === undefined) return;
+    if (shared.fingerprint !== seenFingerprint) {
+      const data: ClientFeaturesResponse | undefined = await storage.get('');
+      if (data !== undefined && adopt(data)) seenFingerprint = shared.fingerprint;
+    }
+    if (shared.syncedAt !== undefined) onSyncedAt(shared.syncedAt);
+  };
+  const timer = setInterval(
+    () => {
+      following = following.then(follow).catch((error: unknown) => {
+        logger.warn({ err: error }, 'cannot read the shared flags from redis');
+      });
+    },
+    Math.max(config.refreshInterval, 100),
+  );
+  timer.unref();
+
+  return {
+    storage,
+    async beforeFetch() {
+      let lead: boolean;
+      try {
+        lead = await storage.tryLead();
+      } catch (error) {
+        logger.warn({ err: error }, 'redis unreachable: fetching from Unleash directly');
+        lead = true;
+      }
+      if (lead !== fetching) {
+        fetching = lead;
+        logger.info(
+          lead
+            ? 'this instance now fetches flags from Unleash for the fleet'
+            : 'another instance fetches flags from Unleash; following the shared backup',
+        );
+      }
+      if (!lead) throw new NotTheFetcherError();
+    },
+    markSynced() {
+      storage.markSynced().catch((error: unknown) => {
+        logger.warn({ err: error }, 'cannot record the sync time in redis');
+      });
+    },
+    async close() {
+      clearInterval(timer);
+      await following;
+      await storage.close();
+    },
+  };
+}

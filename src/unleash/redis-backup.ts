@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createClient } from '@redis/client';
+import type { StorageProvider } from 'unleash-client/lib/repository/storage-provider.js';
+import type { Logger } from '../logger.js';
+import type { ClientFeaturesResponse } from './types.js';
+
+/** What a follower reads: the flags the leader last stored, and when it last synced. */
+export interface SharedFlags {
+  fingerprint: string;
+  syncedAt: Date | undefined;
+}
+
+export interface RedisBackupSettings {
+  url: string;
+  /** Distinguishes fleets: instances share a backup only when they fetch the same flags. */
+  namespace: string;
+  instanceId: string;
+  /** How long a lease to fetch from Unleash lasts unless the leader renews it. */
+  leaseMs: number;
+  logger: Logger;
+}
+
+/** Renews the lease when this instance holds it, takes it when nobody does: 1 or 0. */
+const TAKE_OR_RENEW_LEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0`;
+
+const RELEASE_LEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/**
+ * The flag backup of a fleet, in Redis, plus the lease that lets one instance at a time fetch
+ * from Unleash. Commands fail fast while Redis is unreachable (no offline queue), so callers
+ * can fall back instead of hanging.
+ */
+export class RedisBackup implements StorageProvider<ClientFeaturesResponse> {
+  private readonly client;
+  private readonly connecting: Promise<unknown>;
+  private readonly keys: { flags: string; fingerprint: string; syncedAt: string; lease: string };
+
+  constructor(private readonly settings: RedisBackupSettings) {
+    const prefix = `unleash-koa-proxy:${settings.namespace}`;
+    this.keys = {
+      flags: `${prefix}:flags`,
+      fingerprint: `${prefix}:fingerprint`,
+      syncedAt: `${prefix}:synced-at`,
+      lease: `${prefix}:fetch-lease`,
+    };
+    this.client = createClient({
+      url: settings.url,
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: 2_000,
+        reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5_000),
+      },
+    });
+    this.client.on('error', (error: unknown) => {
+      settings.logger.warn({ err: error }, 'redis error');
+    });
+    this.connecting = this.client.connect().catch(() => undefined);
+  }
+
+  /** Waits briefly for the first connection; commands then succeed or fail at once. */
+  private async connected(): Promise<void> {
+    await Promise.race([this.connecting, sleep(2_000)]);
+  }
+
+  async get(_key: string): Promise<ClientFeaturesResponse | undefined> {
+    await this.connected();
+    const text = await this.client.get(this.keys.flags);
+    if (text === null) return undefined;
+    return JSON.parse(text) as ClientFeaturesResponse;
+  }
+
+  /** Stores the flags and marks them synced now; one transaction, so readers see both. */
+  async set(_key: string, data: ClientFeaturesResponse): Promise<void> {
+    await this.connected();
+    const text = JSON.stringify(data);
+    await this.client
+      .multi()
+      .set(this.keys.flags, text)
+      .set(this.keys.fingerprint, fingerprintOf(text))
+      .set(this.keys.syncedAt, String(Date.now()))
+      .exec();
+  }
+
+  /** Records a sync that found the flags unchanged (a 304). */
+  async markSynced(): Promise<void> {
+    await this.connected();
+    await this.client.set(this.keys.syncedAt, String(Date.now()));
+  }
+
+  async readShared(): Promise<SharedFlags | undefined> {
+    await this.connected();
+    const [fingerprint, syncedAt] = await this.client.mGet([
+      this.keys.fingerprint,
+      this.keys.syncedAt,
+    ]);
+    if (fingerprint === null || fingerprint === undefined) return undefined;
+    const millis = Number(syncedAt);
+    return { fingerprint, syncedAt: Number.isFinite(millis) ? new Date(millis) : undefined };
+  }
+
+  /** True when this instance holds the lease to fetch from Unleash (taking it if free). */
+  async tryLead(): Promise<boolean> {
+    await this.connected();
+    const result = await this.client.eval(TAKE_OR_RENEW_LEASE, {
+      keys: [this.keys.lease],
+      arguments: [this.settings.instanceId, String(this.settings.leaseMs)],
+    });
+    return result === 1;
+  }
+
+  async close(): Promise<void> {
+    try {
+      if (this.client.isReady) {
+        await this.client.eval(RELEASE_LEASE, {
+          keys: [this.keys.lease],
+          arguments: [this.settings.instanceId],
+        });
+      }
+    } catch {
+      // The lease expires on its own.
+    }
+    this.client.destroy();
+  }
+}
+
+export function fingerprintOf(text: string): string {
+  return createHash('sha1').update(text).digest('base64url');
+}
