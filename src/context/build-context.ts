@@ -1,5 +1,6 @@
 import { BadRequestError } from '../errors.js';
 import type { EvaluationContext } from '../evaluation/types.js';
+import { quotedName } from '../http/caller-names.js';
 import {
   type ContextInput,
   contextSchema,
@@ -33,11 +34,6 @@ const STANDARD_FIELD_SET: ReadonlySet<string> = new Set(STANDARD_CONTEXT_FIELDS)
 
 const MAX_QUERY_PARAMETERS = 1000;
 
-/** A caller's field name as error messages show it: quoted, and cut short when long. */
-function shown(name: string): string {
-  return JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
-}
-
 function isStandardField(name: string): name is StandardContextField {
   return STANDARD_FIELD_SET.has(name);
 }
@@ -66,7 +62,7 @@ export function parseQueryContext(
       throw new BadRequestError(`At most ${maxParameters} query parameters are accepted.`);
     }
     if (seen.has(key))
-      throw new BadRequestError(`Query parameter ${shown(key)} is given more than once.`);
+      throw new BadRequestError(`Query parameter ${quotedName(key)} is given more than once.`);
     seen.add(key);
     const property = /^properties\[(.+)\]$/.exec(key)?.[1];
     if (property !== undefined) {

@@ -6,6 +6,18 @@ import type { CredentialChecker } from './client-key-auth.js';
 /** Backend SDKs send their token in Authorization, whatever CLIENT_KEY_HEADER_NAME says. */
 const SERVER_TOKEN_HEADER = 'authorization';
 
+/** The 401 of routes open to both kinds of SDK; exported for the route documentation. */
+export function missingSdkCredential(): UnauthorizedError {
+  return new UnauthorizedError('A valid client key or server-side SDK token is required.');
+}
+
+/** The 401 of routes for backend SDKs only. */
+export function missingServerToken(): UnauthorizedError {
+  return new UnauthorizedError(
+    'A server-side SDK token (EXP_SERVER_SIDE_SDK_CONFIG_TOKENS) is required in the Authorization header.',
+  );
+}
+
 /**
  * Usage reports and registrations come from both kinds of SDK: a frontend SDK with a client
  * key in the configured header, a backend SDK with a server-side SDK token in Authorization.
@@ -22,9 +34,7 @@ export function requireSdkCredential(
       const candidate = token === '' ? undefined : checker.check(token);
       if (candidate?.kind === 'server-token') result = candidate;
     }
-    if (result === undefined) {
-      throw new UnauthorizedError('A valid client key or server-side SDK token is required.');
-    }
+    if (result === undefined) throw missingSdkCredential();
     ctx.state.credential = result.kind;
     ctx.state.credentialId = result.id;
     await next();
@@ -36,11 +46,7 @@ export function requireServerToken(checker: CredentialChecker): Middleware<Proxy
   return async (ctx, next) => {
     const token = ctx.get(SERVER_TOKEN_HEADER);
     const result = token === '' ? undefined : checker.check(token);
-    if (result?.kind !== 'server-token') {
-      throw new UnauthorizedError(
-        'A server-side SDK token (EXP_SERVER_SIDE_SDK_CONFIG_TOKENS) is required in the Authorization header.',
-      );
-    }
+    if (result?.kind !== 'server-token') throw missingServerToken();
     ctx.state.credential = result.kind;
     ctx.state.credentialId = result.id;
     await next();

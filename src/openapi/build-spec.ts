@@ -12,6 +12,12 @@ import {
 import type { ProxyConfig } from '../config/load-config.js';
 import { packageRoot } from '../package-root.js';
 import {
+  clientFeaturesSchema,
+  registrationSchema,
+  toggleUsageSchema,
+  usageReportSchema,
+} from '../schemas/client-schemas.js';
+import {
   contextPropertiesSchema,
   contextSchema,
   contextValueSchema,
@@ -42,6 +48,10 @@ const NAMED_SCHEMAS: ReadonlyMap<object, string> = new Map<SchemaObject, string>
   [toggleSchema, 'Toggle'],
   [variantSchema, 'Variant'],
   [variantPayloadSchema, 'VariantPayload'],
+  [usageReportSchema, 'UsageReport'],
+  [toggleUsageSchema, 'ToggleUsage'],
+  [registrationSchema, 'Registration'],
+  [clientFeaturesSchema, 'ClientFeatures'],
   [errorSchema, 'Error'],
 ]);
 
@@ -147,6 +157,13 @@ export function buildSpec(
       in: 'header',
       name: config.clientKeysHeaderName,
       description: 'A client key from UNLEASH_PROXY_CLIENT_KEYS, in CLIENT_KEY_HEADER_NAME.',
+    })
+    .addSecurityScheme('serverToken', {
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      description:
+        'A server-side SDK token from EXP_SERVER_SIDE_SDK_CONFIG_TOKENS, in Authorization, for backend SDKs.',
     });
   for (const [schema, name] of NAMED_SCHEMAS) {
     builder.addSchema(name, withReferences(schema, true) as SchemaObject);

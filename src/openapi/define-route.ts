@@ -9,7 +9,7 @@ import { errorSchema } from '../schemas/error-schema.js';
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** The security schemes `build-spec.ts` declares. */
-export type SecuritySchemeName = 'clientKey';
+export type SecuritySchemeName = 'clientKey' | 'serverToken';
 
 export interface ResponseDoc {
   readonly description: string;
@@ -42,7 +42,10 @@ export interface RouteDefinition {
   readonly summary: string;
   readonly description?: string;
   readonly tag: string;
-  /** Credentials accepted (in CLIENT_KEY_HEADER_NAME); empty for an open route. */
+  /**
+   * Credentials accepted, any one of them: a client key in CLIENT_KEY_HEADER_NAME, a server-side
+   * SDK token in Authorization; empty for an open route.
+   */
   readonly security: readonly SecuritySchemeName[];
   /** Query and header parameters; path parameters are derived from `:name` segments. */
   readonly parameters?: readonly ParameterObject[];

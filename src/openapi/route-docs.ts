@@ -1,3 +1,5 @@
+import { BACKSTAGE_ROUTES } from '../routes/backstage-definitions.js';
+import { CLIENT_ROUTES } from '../routes/client-definitions.js';
 import { DOCS_ROUTES } from '../routes/docs-definitions.js';
 import { HEALTH_ROUTES } from '../routes/health-definitions.js';
 import { PROXY_ROUTES } from '../routes/proxy-definitions.js';
@@ -11,5 +13,7 @@ import type { RouteDefinition } from './define-route.js';
 export const ROUTE_DEFINITIONS: readonly RouteDefinition[] = [
   ...PROXY_ROUTES,
   ...HEALTH_ROUTES,
+  ...CLIENT_ROUTES,
+  ...BACKSTAGE_ROUTES,
   ...DOCS_ROUTES,
 ];

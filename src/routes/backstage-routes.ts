@@ -1,8 +1,16 @@
 import Router from '@koa/router';
+import type { Middleware } from 'koa';
 import type { LiveFlags } from '../evaluation/live-flags.js';
 import { assertReady, type SyncTracker } from '../health/flag-freshness.js';
 import type { ProxyState } from '../http/state.js';
 import type { ProxyMetrics } from '../metrics/prometheus.js';
+import { addRoute } from '../openapi/define-route.js';
+import {
+  getBackstageHealth,
+  getLiveness,
+  getPrometheusMetrics,
+  getReadiness,
+} from './backstage-definitions.js';
 
 export interface BackstageRoutesDeps {
   flags: LiveFlags;
@@ -25,18 +33,20 @@ export function backstageRoutes({
 }: BackstageRoutesDeps): Router<ProxyState> {
   const router = new Router<ProxyState>();
 
-  router.get(['/proxy/health/live', '/proxy/internal-backstage/health'], (ctx) => {
+  const alive: Middleware<ProxyState> = (ctx) => {
     ctx.type = 'text/plain';
     ctx.body = 'ok';
-  });
+  };
+  addRoute(router, getLiveness, alive);
+  addRoute(router, getBackstageHealth, alive);
 
-  router.get('/proxy/health/ready', (ctx) => {
+  addRoute(router, getReadiness, (ctx) => {
     assertReady(flags, sync, readinessMaxAgeMs);
     ctx.type = 'text/plain';
     ctx.body = 'ok';
   });
 
-  router.get('/proxy/internal-backstage/prometheus', async (ctx) => {
+  addRoute(router, getPrometheusMetrics, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.type = metrics.contentType;
     ctx.body = await metrics.render();

@@ -6,6 +6,13 @@ import { readJsonBody } from '../http/json-body.js';
 import type { ProxyState } from '../http/state.js';
 import { checkRegistration, parseUsageReport } from '../metrics/usage-payload.js';
 import type { UsagePipeline } from '../metrics/usage-pipeline.js';
+import { addRoute } from '../openapi/define-route.js';
+import {
+  getClientFeatures,
+  postAllClientMetrics,
+  postClientMetrics,
+  postClientRegister,
+} from './client-definitions.js';
 
 export interface ClientRoutesDeps {
   config: ProxyConfig;
@@ -33,18 +40,20 @@ export function clientRoutes({
 }: ClientRoutesDeps): Router<ProxyState> {
   const router = new Router<ProxyState>();
 
-  router.post(['/proxy/client/metrics', '/proxy/all/client/metrics'], requireSdk, async (ctx) => {
+  const recordUsage: Middleware<ProxyState> = async (ctx) => {
     const report = parseUsageReport(await readJsonBody(ctx, config.bodyLimitBytes));
     usage.record(report.toggles);
     ctx.status = 200;
-  });
+  };
+  addRoute(router, postClientMetrics, requireSdk, recordUsage);
+  addRoute(router, postAllClientMetrics, requireSdk, recordUsage);
 
-  router.post('/proxy/client/register', requireSdk, async (ctx) => {
+  addRoute(router, postClientRegister, requireSdk, async (ctx) => {
     checkRegistration(await readJsonBody(ctx, config.bodyLimitBytes));
     ctx.status = 200;
   });
 
-  router.get('/proxy/client/features', requireReady, requireServer, (ctx) => {
+  addRoute(router, getClientFeatures, requireReady, requireServer, (ctx) => {
     const live = flags.current();
     if (live === undefined) return; // unreachable: the readiness guard ran first
     const { snapshot } = live;

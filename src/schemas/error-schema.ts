@@ -15,7 +15,7 @@ export const errorSchema: SchemaObject = {
     message: { type: 'string', description: 'What went wrong, for people.' },
     details: {
       description:
-        'Present on some errors. For an invalid request: a list of `{ field, problem }`, one per problem found.',
+        'Present on some errors. For an invalid request: a list of `{ field, problem }`, one per problem found; for an invalid usage report or registration, `{ path }` of the first problem, as the Unleash Proxy answered.',
       examples: [[{ field: 'context.userId', problem: 'must be a string' }]],
     },
   },

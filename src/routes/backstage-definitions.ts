@@ -1,0 +1,76 @@
+import { FlagsStaleError, NotReadyError } from '../errors.js';
+import {
+  defineRoute,
+  errorResponse,
+  type ResponseDoc,
+  type RouteDefinition,
+} from '../openapi/define-route.js';
+
+const ok: ResponseDoc = {
+  description: 'The process answers.',
+  contentType: 'text/plain',
+  schema: { type: 'string', const: 'ok' },
+  example: 'ok',
+};
+
+export const getLiveness = defineRoute({
+  method: 'get',
+  path: '/proxy/health/live',
+  operationId: 'getLiveness',
+  summary: 'Whether the process answers (liveness probe)',
+  tag: 'Health',
+  security: [],
+  responses: { 200: ok },
+});
+
+export const getBackstageHealth = defineRoute({
+  ...getLiveness,
+  path: '/proxy/internal-backstage/health',
+  operationId: 'getBackstageHealth',
+  summary: "Whether the process answers, at the original proxy's backstage path",
+});
+
+export const getReadiness = defineRoute({
+  method: 'get',
+  path: '/proxy/health/ready',
+  operationId: 'getReadiness',
+  summary: 'Whether the proxy should receive traffic (readiness probe)',
+  description:
+    'Ready once the flags are loaded, for as long as Unleash confirmed them within PROXY_READINESS_MAX_AGE_MS.',
+  tag: 'Health',
+  security: [],
+  responses: {
+    200: { ...ok, description: 'The flags are loaded and recently confirmed by Unleash.' },
+    503: errorResponse(
+      'The flags are not loaded yet, or Unleash has not confirmed them for too long; `details` has the ages in milliseconds.',
+      new NotReadyError(),
+      new FlagsStaleError(912_000, 900_000),
+    ),
+  },
+});
+
+export const getPrometheusMetrics = defineRoute({
+  method: 'get',
+  path: '/proxy/internal-backstage/prometheus',
+  operationId: 'getPrometheusMetrics',
+  summary: 'Metrics in the Prometheus text format',
+  description: 'Requests, flag syncs with Unleash, flag count and pending usage counts.',
+  tag: 'Health',
+  security: [],
+  responses: {
+    200: {
+      description: 'Prometheus text exposition format 0.0.4.',
+      contentType: 'text/plain',
+      schema: { type: 'string' },
+      example:
+        '# HELP unleash_proxy_flags Flags in the configuration the proxy serves now.\n# TYPE unleash_proxy_flags gauge\nunleash_proxy_flags 12\n',
+    },
+  },
+});
+
+export const BACKSTAGE_ROUTES: readonly RouteDefinition[] = [
+  getLiveness,
+  getBackstageHealth,
+  getReadiness,
+  getPrometheusMetrics,
+];
