@@ -90,6 +90,8 @@ async function main(): Promise<void> {
       UNLEASH_PROXY_CLIENT_KEYS: KEY,
       UNLEASH_FETCH_INTERVAL: '1000',
       ENABLE_ALL_ENDPOINT: 'true',
+      // Uploads usage counts to the fake every few seconds, so forwarding is under load too.
+      UNLEASH_METRICS_INTERVAL: '5000',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
     const metricsProbe = await fetch(`${origin}/proxy/client/metrics`, {
       method: 'POST',
       headers: { authorization: KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({ appName: 'soak', instanceId: 'soak', bucket: emptyBucket() }),
+      body: JSON.stringify({ appName: 'soak', instanceId: 'soak', bucket: usageBucket(0) }),
     });
     const withMetrics = metricsProbe.status !== 404 && metricsProbe.status !== 405;
     console.log(
@@ -137,11 +139,11 @@ async function main(): Promise<void> {
                 ? await post(origin, '/proxy', { context: { userId, properties: { plan: 'pro' } } })
                 : kind === 2
                   ? await post(origin, '/proxy/all', { context: { sessionId: userId } })
-                  : await post(origin, '/proxy/client/metrics', {
-                      appName: 'soak',
-                      instanceId: `soak-${id}`,
-                      bucket: emptyBucket(),
-                    });
+                  : await post(
+                      origin,
+                      turn % 8 === 3 ? '/proxy/client/metrics' : '/proxy/all/client/metrics',
+                      { appName: 'soak', instanceId: `soak-${id}`, bucket: usageBucket(turn) },
+                    );
           await response.arrayBuffer();
           ok = response.status < 400;
           label = `HTTP ${response.status}`;
@@ -188,6 +190,10 @@ async function main(): Promise<void> {
         `max=${percentile(sorted, 1)}ms rss=${rss.join(',')}MB (end ${rssMb(child)}MB)`,
     );
     for (const [label, count] of errorKinds) console.log(`  error ${label}: ${count}`);
+    const uploads = fake.requestsTo('/api/client/metrics');
+    console.log(
+      `usage uploads to Unleash: ${uploads.length} (${uploads.filter((r) => r.status === 202).length} accepted)`,
+    );
     process.exitCode = total.errors === 0 ? 0 : 1;
   } finally {
     child.kill('SIGTERM');
@@ -204,9 +210,20 @@ function post(origin: string, path: string, body: unknown): Promise<Response> {
   });
 }
 
-function emptyBucket(): { start: string; stop: string; toggles: Record<string, unknown> } {
+/** A usage report as the browser SDK posts it: a handful of the flags, some with variants. */
+function usageBucket(turn: number): {
+  start: string;
+  stop: string;
+  toggles: Record<string, unknown>;
+} {
   const now = new Date().toISOString();
-  return { start: now, stop: now, toggles: { 'new-checkout-0': { yes: 1, no: 0, variants: {} } } };
+  const toggles: Record<string, unknown> = {};
+  for (let flag = 0; flag < 5; flag += 1) {
+    const copy = (turn + flag) % 8;
+    toggles[`new-checkout-${copy}`] = { yes: flag + 1, no: turn % 3, variants: {} };
+    toggles[`welcome-banner-${copy}`] = { yes: 2, no: 1, variants: { friendly: 2, formal: 1 } };
+  }
+  return { start: now, stop: now, toggles };
 }
 
 main().catch((error: unknown) => {

@@ -52,7 +52,7 @@ export class UsageForwarder {
 
   /** Uploads what is pending now; waits for an upload already under way instead of racing it. */
   flush(): Promise<void> {
-    this.inFlight ??= this.uploadAll().finally(() => {
+    this.inFlight ??= this.uploadAll(this.closed).finally(() => {
       this.inFlight = undefined;
     });
     return this.inFlight;
@@ -86,13 +86,22 @@ export class UsageForwarder {
     this.timer.unref();
   }
 
-  private async uploadAll(): Promise<void> {
+  /**
+   * Uploads in buckets of MAX_FLAGS_PER_UPLOAD flags. On the timer, a bucket with room left
+   * took everything pending, so the round ends there: counts that arrived during the upload
+   * wait for the next interval instead of starting another upload at once (under steady
+   * traffic that would upload back to back, whatever UNLEASH_METRICS_INTERVAL says). On
+   * close, everything goes.
+   */
+  private async uploadAll(untilEmpty: boolean): Promise<void> {
     const { aggregator } = this.settings;
     for (;;) {
       const bucket = aggregator.take(MAX_FLAGS_PER_UPLOAD);
       if (bucket === undefined) return;
       const delivered = await this.upload(bucket);
       if (!delivered) return;
+      const backlog = Object.keys(bucket.toggles).length >= MAX_FLAGS_PER_UPLOAD;
+      if (!untilEmpty && !backlog) return;
     }
   }
 

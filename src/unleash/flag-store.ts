@@ -266,10 +266,11 @@ export function createFlagStore({
       stopped = true;
       clearTimeout(retryTimer);
       await unleash.destroyWithFlush();
-      await checkingStorage.settle();
       // Stopping drops every listener, but a fetch still in flight reports its failure later:
-      // an 'error' event with no listener would throw in the embedding process.
+      // an 'error' event with no listener would throw in the embedding process. Added before
+      // any other await, so that no failure can arrive in between.
       repository.on('error', () => {});
+      await checkingStorage.settle();
       await fleet?.close();
     },
   };

@@ -41,7 +41,8 @@ return 0`;
  */
 export class RedisBackup implements StorageProvider<ClientFeaturesResponse> {
   private readonly client;
-  private readonly connecting: Promise<unknown>;
+  private readonly firstAttempt: Promise<void>;
+  private attempted = false;
   private readonly keys: { flags: string; fingerprint: string; syncedAt: string; lease: string };
 
   constructor(private readonly settings: RedisBackupSettings) {
@@ -60,15 +61,27 @@ export class RedisBackup implements StorageProvider<ClientFeaturesResponse> {
         reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5_000),
       },
     });
+    // While Redis is unreachable, `connect()` stays pending through every reconnect attempt;
+    // waiting on it would hold up each call (and each fetch from Unleash) by the full wait.
+    // The first attempt's outcome, success or error, is all a caller needs to wait for.
+    this.firstAttempt = new Promise<void>((resolve) => {
+      const settle = () => {
+        this.attempted = true;
+        resolve();
+      };
+      this.client.once('ready', settle);
+      this.client.once('error', settle);
+    });
     this.client.on('error', (error: unknown) => {
       settings.logger.warn({ err: error }, 'redis error');
     });
-    this.connecting = this.client.connect().catch(() => undefined);
+    this.client.connect().catch(() => undefined);
   }
 
-  /** Waits briefly for the first connection; commands then succeed or fail at once. */
+  /** Waits briefly for the first connection attempt; commands then succeed or fail at once. */
   private async connected(): Promise<void> {
-    await Promise.race([this.connecting, sleep(2_000)]);
+    if (this.attempted) return;
+    await Promise.race([this.firstAttempt, sleep(2_000)]);
   }
 
   async get(_key: string): Promise<ClientFeaturesResponse | undefined> {

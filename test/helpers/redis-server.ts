@@ -11,7 +11,8 @@ export function redisServerAvailable(): boolean {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A port on 127.0.0.1 that nothing listens on (at the time of asking). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
