@@ -12,6 +12,7 @@ import type { LiveFlags } from '../evaluation/live-flags.js';
 import type { EvaluationContext } from '../evaluation/types.js';
 import { evaluationEtag, ifNoneMatchHits } from '../http/etag.js';
 import { readJsonBody } from '../http/json-body.js';
+import { togglesBody } from '../http/toggles-json.js';
 import type { ProxyContext, ProxyState } from '../http/state.js';
 import { addRoute } from '../openapi/define-route.js';
 import { getProxy, getProxyAll, postProxy, postProxyAll } from './proxy-definitions.js';
@@ -65,9 +66,10 @@ export function proxyRoutes({
       return;
     }
     const toggles = live.evaluator.evaluate(context, selection.names);
-    ctx.body = {
-      toggles: selection.onlyEnabled ? toggles.filter((toggle) => toggle.enabled) : toggles,
-    };
+    // Serialized here from cached parts: Koa (and koa-compress, for its threshold) would
+    // otherwise stringify an object body twice per request.
+    ctx.type = 'application/json';
+    ctx.body = togglesBody(toggles, selection.onlyEnabled);
   };
 
   const requireAllEndpoint: Middleware<ProxyState> = async (_ctx, next) => {
