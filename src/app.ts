@@ -1,7 +1,5 @@
 import type { Server } from 'node:http';
-import { constants as zlibConstants } from 'node:zlib';
 import Koa from 'koa';
-import compress from 'koa-compress';
 import type { DestinationStream } from 'pino';
 import { type Env, loadConfig, type ProxyConfig, type ProxyOptions } from './config/load-config.js';
 import { finalizeContext } from './context/build-context.js';
@@ -13,6 +11,7 @@ import type { ProxyState } from './http/state.js';
 import { createLogger, type Logger } from './logger.js';
 import { clientIp } from './middleware/client-ip.js';
 import { CredentialChecker, requireCredential } from './middleware/client-key-auth.js';
+import { compression } from './middleware/compression.js';
 import { ConnectionDrain } from './middleware/connection-drain.js';
 import { cors } from './middleware/cors.js';
 import { errorHandler } from './middleware/error-handler.js';
@@ -158,12 +157,7 @@ export function assembleApp(
   koa.use(sdkAndBackstage.requestMetrics);
   koa.use(errorHandler());
   koa.use(cors(config));
-  koa.use(
-    compress({
-      threshold: 1024,
-      br: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
-    }),
-  );
+  koa.use(compression()); // koa-compress when the request accepts an encoding
   koa.use(clientIp(trustedProxyResolver(config.trustProxy)));
   koa.use(queryLimits(config)); // hardening: query length, count, encoding
   const routers = [
