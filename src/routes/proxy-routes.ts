@@ -12,8 +12,8 @@ import type { LiveFlags } from '../evaluation/live-flags.js';
 import type { EvaluationContext } from '../evaluation/types.js';
 import { evaluationEtag, ifNoneMatchHits } from '../http/etag.js';
 import { readJsonBody } from '../http/json-body.js';
-import { togglesBody } from '../http/toggles-json.js';
 import type { ProxyContext, ProxyState } from '../http/state.js';
+import { togglesBody } from '../http/toggles-json.js';
 import { addRoute } from '../openapi/define-route.js';
 import { getProxy, getProxyAll, postProxy, postProxyAll } from './proxy-definitions.js';
 
@@ -51,8 +51,14 @@ export function proxyRoutes({
     const live = flags.current();
     if (live === undefined) return; // unreachable: the readiness guard ran first
     const context = await prepareContext(requested, ctx);
+    // When a flag reads the clock and the caller did not fix the time, the answer is only
+    // known to hold for the current second: the tag says which second it was computed in.
+    const timeBucket =
+      live.dependsOnClock && context.currentTime === undefined
+        ? `.${Math.floor(Date.now() / 1000)}`
+        : '';
     const etag = evaluationEtag(
-      live.snapshot.fingerprint,
+      `${live.snapshot.fingerprint}${timeBucket}`,
       `${ctx.method} ${ctx._matchedRoute ?? ctx.path}${selection.names ? `|${selection.names.join(',')}` : ''}`,
       ctx.state.credentialId ?? '',
       canonicalContext(context),
