@@ -1,5 +1,5 @@
 import type { FlagSnapshot } from '../unleash/snapshot.js';
-import { answersDependOnClock } from './clock-dependence.js';
+import { type ClockPeriod, clockPeriodOf } from './clock-dependence.js';
 import type { Evaluator } from './types.js';
 
 export type EvaluatorFactory = (snapshot: FlagSnapshot) => Evaluator;
@@ -8,8 +8,8 @@ export type EvaluatorFactory = (snapshot: FlagSnapshot) => Evaluator;
 export interface LiveFlagSet {
   readonly snapshot: FlagSnapshot;
   readonly evaluator: Evaluator;
-  /** Whether answers may change with the time alone (see clock-dependence.ts). */
-  readonly dependsOnClock: boolean;
+  /** Set when answers may change with the time alone (see clock-dependence.ts). */
+  readonly clockPeriod: ClockPeriod | undefined;
 }
 
 export class LiveFlags {
@@ -22,7 +22,7 @@ export class LiveFlags {
     this.live = {
       snapshot,
       evaluator: this.buildEvaluator(snapshot),
-      dependsOnClock: answersDependOnClock(snapshot),
+      clockPeriod: clockPeriodOf(snapshot),
     };
   }
 
