@@ -1,7 +1,5 @@
 import type { Server } from 'node:http';
-import { constants as zlibConstants } from 'node:zlib';
 import Koa from 'koa';
-import compress from 'koa-compress';
 import type { DestinationStream } from 'pino';
 import { type Env, loadConfig, type ProxyConfig, type ProxyOptions } from './config/load-config.js';
 import { finalizeContext } from './context/build-context.js';
@@ -13,9 +11,11 @@ import type { ProxyState } from './http/state.js';
 import { createLogger, type Logger } from './logger.js';
 import { clientIp } from './middleware/client-ip.js';
 import { CredentialChecker, requireCredential } from './middleware/client-key-auth.js';
+import { compression } from './middleware/compression.js';
 import { ConnectionDrain } from './middleware/connection-drain.js';
 import { cors } from './middleware/cors.js';
 import { errorHandler } from './middleware/error-handler.js';
+import { proxyGetShortcut, shortcutApplies } from './middleware/proxy-get-shortcut.js';
 import { queryLimits } from './middleware/query-limits.js';
 import { rateLimitGuards } from './middleware/rate-limit.js';
 import { requireReady } from './middleware/readiness.js';
@@ -28,6 +28,7 @@ import type { ContextEnricher } from './plugins/types.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { mountRoutes } from './routes/mount-routes.js';
+import { proxyAnswer } from './routes/proxy-answer.js';
 import { proxyRoutes } from './routes/proxy-routes.js';
 import { createSdkAndBackstage } from './routes/sdk-and-backstage.js';
 import { createFlagStore } from './unleash/flag-store.js';
@@ -158,30 +159,29 @@ export function assembleApp(
   koa.use(sdkAndBackstage.requestMetrics);
   koa.use(errorHandler());
   koa.use(cors(config));
-  koa.use(
-    compress({
-      threshold: 1024,
-      br: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
-    }),
-  );
+  koa.use(compression()); // koa-compress when the request accepts an encoding
   koa.use(clientIp(trustedProxyResolver(config.trustProxy)));
   koa.use(queryLimits(config)); // hardening: query length, count, encoding
+  const answer = proxyAnswer(flags, (requested, ctx) =>
+    enrich(
+      finalizeContext(requested, {
+        clientIp: ctx.state.clientIp,
+        appName: config.unleashAppName,
+        environmentOverride,
+      }),
+      ctx,
+    ),
+  );
+  // GET /proxy answered before the router when that is the same answer (perf, see the file).
+  const enricherCount = plugins.enrichers.length;
+  if (shortcutApplies({ ...config, enricherCount })) {
+    koa.use(
+      proxyGetShortcut({ ...config, basePath: config.proxyBasePath, flags, checker, answer }),
+    );
+  }
   const routers = [
     healthRoutes(flags),
-    proxyRoutes({
-      config,
-      flags,
-      guards,
-      prepareContext: (requested, ctx) =>
-        enrich(
-          finalizeContext(requested, {
-            clientIp: ctx.state.clientIp,
-            appName: config.unleashAppName,
-            environmentOverride,
-          }),
-          ctx,
-        ),
-    }),
+    proxyRoutes({ config, guards, answer }),
     ...sdkAndBackstage.routers,
   ];
   if (config.enableOAS) routers.push(docsRoutes(config)); // OpenAPI document and Swagger UI

@@ -1,4 +1,5 @@
 import type { FlagSnapshot } from '../unleash/snapshot.js';
+import { type ClockPeriod, clockPeriodOf } from './clock-dependence.js';
 import type { Evaluator } from './types.js';
 
 export type EvaluatorFactory = (snapshot: FlagSnapshot) => Evaluator;
@@ -7,6 +8,8 @@ export type EvaluatorFactory = (snapshot: FlagSnapshot) => Evaluator;
 export interface LiveFlagSet {
   readonly snapshot: FlagSnapshot;
   readonly evaluator: Evaluator;
+  /** Set when answers may change with the time alone (see clock-dependence.ts). */
+  readonly clockPeriod: ClockPeriod | undefined;
 }
 
 export class LiveFlags {
@@ -16,7 +19,11 @@ export class LiveFlags {
 
   /** Builds the evaluator once for this snapshot; requests in flight keep the one they took. */
   update(snapshot: FlagSnapshot): void {
-    this.live = { snapshot, evaluator: this.buildEvaluator(snapshot) };
+    this.live = {
+      snapshot,
+      evaluator: this.buildEvaluator(snapshot),
+      clockPeriod: clockPeriodOf(snapshot),
+    };
   }
 
   current(): LiveFlagSet | undefined {

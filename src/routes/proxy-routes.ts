@@ -1,74 +1,25 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { ProxyConfig } from '../config/load-config.js';
-import {
-  canonicalContext,
-  parseProxyRequestBody,
-  parseQueryContext,
-  type RequestedContext,
-} from '../context/build-context.js';
+import { parseProxyRequestBody, parseQueryContext } from '../context/build-context.js';
 import { EndpointDisabledError } from '../errors.js';
-import type { LiveFlags } from '../evaluation/live-flags.js';
-import type { EvaluationContext } from '../evaluation/types.js';
-import { evaluationEtag, ifNoneMatchHits } from '../http/etag.js';
 import { readJsonBody } from '../http/json-body.js';
-import type { ProxyContext, ProxyState } from '../http/state.js';
+import type { ProxyState } from '../http/state.js';
 import { addRoute } from '../openapi/define-route.js';
+import type { ProxyAnswer } from './proxy-answer.js';
 import { getProxy, getProxyAll, postProxy, postProxyAll } from './proxy-definitions.js';
-
-/** Turns what the caller sent into the context flags are evaluated against. */
-export type ContextPreparer = (
-  requested: RequestedContext,
-  ctx: ProxyContext,
-) => Promise<EvaluationContext> | EvaluationContext;
 
 export interface ProxyRoutesDeps {
   config: ProxyConfig;
-  flags: LiveFlags;
-  prepareContext: ContextPreparer;
+  /** The answer once a request is let in; the GET shortcut gives the same one. */
+  answer: ProxyAnswer;
   /** Runs before each route: readiness and client-key checks. */
   guards: readonly Middleware<ProxyState>[];
 }
 
-interface Selection {
-  /** Answer exactly these flags, in this order. */
-  names?: readonly string[];
-  /** Leave out the flags that are not enabled. */
-  onlyEnabled: boolean;
-}
-
 /** GET/POST /proxy and /proxy/all: flags evaluated for one context. */
-export function proxyRoutes({
-  config,
-  flags,
-  prepareContext,
-  guards,
-}: ProxyRoutesDeps): Router<ProxyState> {
+export function proxyRoutes({ config, answer, guards }: ProxyRoutesDeps): Router<ProxyState> {
   const router = new Router<ProxyState>();
-
-  const answer = async (ctx: ProxyContext, requested: RequestedContext, selection: Selection) => {
-    const live = flags.current();
-    if (live === undefined) return; // unreachable: the readiness guard ran first
-    const context = await prepareContext(requested, ctx);
-    const etag = evaluationEtag(
-      live.snapshot.fingerprint,
-      `${ctx.method} ${ctx._matchedRoute ?? ctx.path}${selection.names ? `|${selection.names.join(',')}` : ''}`,
-      ctx.state.credentialId ?? '',
-      canonicalContext(context),
-    );
-    ctx.set('ETag', etag);
-    ctx.set('Cache-Control', 'public, max-age=2');
-    // The tag covers method, route, flag names and context, so a POST can revalidate too:
-    // unleash-proxy-client in POST mode sends If-None-Match.
-    if (ifNoneMatchHits(ctx.get('If-None-Match'), etag)) {
-      ctx.status = 304;
-      return;
-    }
-    const toggles = live.evaluator.evaluate(context, selection.names);
-    ctx.body = {
-      toggles: selection.onlyEnabled ? toggles.filter((toggle) => toggle.enabled) : toggles,
-    };
-  };
 
   const requireAllEndpoint: Middleware<ProxyState> = async (_ctx, next) => {
     if (!config.enableAllEndpoint) throw new EndpointDisabledError('ENABLE_ALL_ENDPOINT');

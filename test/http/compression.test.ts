@@ -80,6 +80,15 @@ describe('compression', () => {
     ).toHaveLength(40);
   });
 
+  it('sends plain JSON without Accept-Encoding, still saying the answer varies with it', async () => {
+    const response = await rawPost(`${online.base}/proxy`, manyToggles);
+    expect(response.headers['content-encoding']).toBeUndefined();
+    expect(response.headers.vary).toMatch(/accept-encoding/i);
+    expect(
+      (JSON.parse(response.body.toString('utf8')) as { toggles: unknown[] }).toggles,
+    ).toHaveLength(40);
+  });
+
   it('leaves small answers uncompressed', async () => {
     const response = await rawPost(`${online.base}/proxy`, '{"toggles":["always-on"]}', 'gzip');
     expect(response.headers['content-encoding']).toBeUndefined();

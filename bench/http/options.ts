@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  /** Flag counts to run, e.g. [20, 200, 2000]. */
+  readonly flagCounts: readonly number[];
+  /** Seconds measured per run, after the warm-up. */
+  readonly durationSeconds: number;
+  /** Seconds of load before each measured run, not counted. */
+  readonly warmupSeconds: number;
+  readonly connections: number;
+  /** Implementations to load: any of koa, original, bare. */
+  readonly only: ReadonlySet<string>;
+  /** Contexts compared between this proxy and the original before loading. */
+  readonly sampleSize: number;
+  /** Only compare the answers of this proxy and the original; no load. */
+  readonly checkOnly: boolean;
+  /** Accept-Encoding sent with every loaded request ('' for none, as by default). */
+  readonly acceptEncoding: string;
+  /** Folder for a V8 CPU profile of this proxy (--cpu-prof), when set. */
+  readonly profileDir: string | undefined;
+  /** Where the markdown table is written (besides stdout). */
+  readonly output: string;
+}
+
+const USAGE = `npm run bench -- [--flags 20,200,2000] [--duration 10] [--warmup 3]
+  [--connections 50] [--only koa,original,bare] [--samples 200] [--check-only] [--profile dir]
+  [--accept-encoding 'gzip, deflate, br']
+  [--output bench/results/latest.md]`;
+
+function positiveInteger(text: string, name: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`--${name} must be a positive integer, got "${text}"\n${USAGE}`);
+  }
+  return value;
+}
+
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      flags: { type: 'string', default: '20,200,2000' },
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '50' },
+      only: { type: 'string', default: 'koa,original,bare' },
+      samples: { type: 'string', default: '200' },
+      output: { type: 'string', default: 'bench/results/latest.md' },
+      'check-only': { type: 'boolean', default: false },
+      profile: { type: 'string' },
+      'accept-encoding': { type: 'string', default: '' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const only = new Set(values.only.split(',').map((name) => name.trim()));
+  for (const name of only) {
+    if (!['koa', 'original', 'bare'].includes(name)) throw new Error(`--only: unknown "${name}"`);
+  }
+  return {
+    flagCounts: values.flags.split(',').map((text) => positiveInteger(text.trim(), 'flags')),
+    durationSeconds: positiveInteger(values.duration, 'duration'),
+    warmupSeconds: Number(values.warmup),
+    connections: positiveInteger(values.connections, 'connections'),
+    only,
+    sampleSize: Number(values.samples),
+    checkOnly: values['check-only'],
+    profileDir: values.profile,
+    acceptEncoding: values['accept-encoding'],
+    output: values.output,
+  };
+}

@@ -1,0 +1,27 @@
+import { constants as zlibConstants } from 'node:zlib';
+import type { Middleware } from 'koa';
+import compress from 'koa-compress';
+import type { ProxyState } from '../http/state.js';
+
+/**
+ * koa-compress, entered only when the request accepts an encoding: without Accept-Encoding it
+ * would only add `Vary: Accept-Encoding` and, after the route, inspect the response to settle on
+ * identity. That inspection is skipped; the Vary header is kept, the answer still varies.
+ *
+ * Brotli at quality 1 rather than koa-compress's 4: measured with `npm run bench --
+ * --accept-encoding 'gzip, deflate, br'` at 200 flags (a 9.6 KB answer), the proxy spent about
+ * 430 µs of CPU per answer at quality 1 against 680 at 4, 640 for gzip level 6 and 520 for gzip
+ * level 1, for 760 bytes on the wire against 610 at quality 4. Most of what is left is the cost
+ * of a zlib stream per response, not of compressing.
+ */
+export function compression(): Middleware<ProxyState> {
+  const compressing = compress({
+    threshold: 1024,
+    br: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } },
+  });
+  return (ctx, next) => {
+    if (ctx.get('Accept-Encoding') !== '') return compressing(ctx, next);
+    ctx.vary('Accept-Encoding');
+    return next();
+  };
+}

@@ -1,0 +1,130 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_FLAGS } from '../fixtures/test-flags.js';
+import { FakeUnleash } from '../helpers/fake-unleash.js';
+import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+
+// GET /proxy and /proxy/all are answered before the router (middleware/proxy-get-shortcut.ts)
+// unless rate limits or enrichers are configured. A rate limit no test reaches turns it off, so
+// the same configuration with one is the normal path to compare with, byte for byte.
+
+const KEY = 'shortcut-key';
+const NO_SHORTCUT = { PROXY_RATE_LIMIT_PER_IP: '1000000' };
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** node:http: no header added, no body decompressed. */
+function get(url: string, headers: Record<string, string>): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const { date: _date, ...rest } = res.headers;
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: rest,
+          body: Buffer.concat(chunks).toString('base64'),
+        });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+interface LogLine {
+  msg: string;
+  method?: string;
+  route?: string;
+  status?: number;
+}
+const requestLines = (logs: string) =>
+  logs
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as LogLine)
+    .filter((line) => line.msg === 'request')
+    .map(({ method, route, status }) => [method, route, status]);
+
+const requestSeries = (text: string) =>
+  text.split('\n').filter((line) => line.startsWith('unleash_proxy_http_requests_total{'));
+
+describe.each([
+  { name: 'the defaults', env: {} },
+  {
+    name: 'a base path, the all endpoint and an origin list with credentials',
+    env: {
+      PROXY_BASE_PATH: '/flags',
+      ENABLE_ALL_ENDPOINT: 'true',
+      CORS_ORIGIN: 'https://a.example',
+      CORS_CREDENTIALS: 'true',
+    },
+  },
+  { name: 'TRUST_PROXY', env: { TRUST_PROXY: 'true' } },
+])('GET /proxy before the router, with $name', ({ env }) => {
+  let upstream: FakeUnleash;
+  let fast: RunningProxy;
+  let normal: RunningProxy;
+  const base = 'PROXY_BASE_PATH' in env ? env.PROXY_BASE_PATH : '';
+
+  beforeAll(async () => {
+    upstream = await new FakeUnleash(TEST_FLAGS).start();
+    const settings = { UNLEASH_URL: upstream.url, UNLEASH_API_TOKEN: 't', ...env };
+    const options = { clientKeys: [KEY], logLevel: 'info' as const };
+    fast = await startProxy(options, { ...settings, JSON_LOGGER: 'true' });
+    normal = await startProxy(options, { ...settings, JSON_LOGGER: 'true', ...NO_SHORTCUT });
+  });
+  afterAll(async () => {
+    await fast.stop();
+    await normal.stop();
+    await upstream.stop();
+  });
+
+  /** The same request to both proxies; their answers must be identical. */
+  const both = async (path: string, headers: Record<string, string> = {}) => {
+    const a = await get(`${fast.origin}${base}${path}`, headers);
+    const b = await get(`${normal.origin}${base}${path}`, headers);
+    expect(a).toEqual(b);
+    return a;
+  };
+
+  it('gives the status, headers and body of the routes', async () => {
+    const auth = { Authorization: KEY };
+    const paths = ['/proxy?userId=alice&plan=gold', '/proxy?userId=bob', '/proxy/all?userId=a'];
+    for (const path of paths) {
+      for (const extra of [
+        {},
+        { Origin: 'https://a.example' },
+        { Origin: 'https://elsewhere.example' },
+        { 'Accept-Encoding': 'gzip, deflate, br' },
+        { 'X-Forwarded-For': '203.0.113.9' },
+      ]) {
+        const first = await both(path, { ...auth, ...extra });
+        const etag = first.headers.etag;
+        if (typeof etag === 'string') {
+          const again = await both(path, { ...auth, ...extra, 'If-None-Match': etag });
+          expect(again.status).toBe(304);
+        }
+      }
+    }
+    for (const refused of [{}, { Authorization: 'wrong' }]) {
+      expect((await both('/proxy?userId=alice', refused)).status).toBe(401);
+    }
+    const tooLong = `/proxy?${'x'.repeat(20_000)}=1`;
+    expect((await both(tooLong, auth)).status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('writes the same request log lines and request metrics', async () => {
+    expect(requestLines(fast.logs())).toEqual(requestLines(normal.logs()));
+    const metrics = async (proxy: RunningProxy) =>
+      requestSeries(
+        await (await fetch(`${proxy.origin}${base}/proxy/internal-backstage/prometheus`)).text(),
+      );
+    expect(await metrics(fast)).toEqual(await metrics(normal));
+  });
+});

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enabledNames, type OnlineProxy, startOnlineProxy } from '../helpers/online-proxy.js';
+
+/** A flag that turns on at `after`, through a DATE_AFTER constraint on the clock. */
+function launchAt(after: Date) {
+  return {
+    name: 'launch',
+    enabled: true,
+    strategies: [
+      {
+        name: 'default',
+        constraints: [
+          { contextName: 'currentTime', operator: 'DATE_AFTER', value: after.toISOString() },
+        ],
+      },
+    ],
+  };
+}
+const alwaysOn = { name: 'always', enabled: true, strategies: [{ name: 'default' }] };
+
+const sleepUntil = (time: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, time - Date.now())));
+
+describe('ETags of answers that depend on the clock', () => {
+  let online: OnlineProxy;
+  /** A second proxy, with a custom strategy whose logic the proxy cannot see. */
+  let custom: OnlineProxy;
+  const launch = new Date(Date.now() + 60_000);
+
+  beforeAll(async () => {
+    online = await startOnlineProxy();
+    custom = await startOnlineProxy({
+      customStrategies: [{ name: 'open-window', isEnabled: () => true }],
+    });
+  });
+  afterAll(async () => {
+    await online.stop();
+    await custom.stop();
+  });
+
+  const served = new Map<OnlineProxy, string>();
+  /** Serves `features` upstream and waits until the proxy answers with them. */
+  const setFlags = async (features: unknown[], proxy = online) => {
+    if (served.get(proxy) === JSON.stringify(features)) return;
+    served.set(proxy, JSON.stringify(features));
+    const before = (await proxy.request('/proxy')).headers.get('etag');
+    proxy.fake.setState({ features });
+    for (let attempt = 0; attempt < 100; attempt++) {
+      if ((await proxy.request('/proxy')).headers.get('etag') !== before) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('the proxy never picked up the new flags');
+  };
+  const revalidate = (path: string, etag: string) =>
+    online.request(path, { headers: { 'if-none-match': etag } });
+
+  it('does not answer 304 across the moment a DATE_AFTER flag turns on', async () => {
+    const soon = new Date(Date.now() + 3_000);
+    await setFlags([launchAt(soon), alwaysOn]);
+    const first = await online.request('/proxy?userId=alice');
+    expect(await enabledNames(first)).toEqual(['always']);
+    const etag = first.headers.get('etag') ?? '';
+
+    await sleepUntil(soon.getTime() + 100);
+    const after = await revalidate('/proxy?userId=alice', etag);
+    expect(after.status).toBe(200);
+    expect(await enabledNames(after)).toEqual(['always', 'launch']);
+  });
+
+  it('keeps answering 304 while no date of a DATE_AFTER flag is crossed', async () => {
+    await setFlags([launchAt(launch), alwaysOn]);
+    const etag = (await online.request('/proxy?userId=alice')).headers.get('etag') ?? '';
+    await sleepUntil(Date.now() + 1_100);
+    expect((await revalidate('/proxy?userId=alice', etag)).status).toBe(304);
+  });
+
+  it('keeps one tag for a context that fixes currentTime', async () => {
+    await setFlags([launchAt(launch), alwaysOn]);
+    const path = `/proxy?userId=alice&currentTime=${encodeURIComponent(new Date().toISOString())}`;
+    const etag = (await online.request(path)).headers.get('etag') ?? '';
+    await sleepUntil(Date.now() + 1_100);
+    expect((await revalidate(path, etag)).status).toBe(304);
+  });
+
+  it('gives a new tag every second when a custom strategy may read the clock', async () => {
+    const window = { name: 'window', enabled: true, strategies: [{ name: 'open-window' }] };
+    await setFlags([window], custom);
+    const etag = (await custom.request('/proxy?userId=alice')).headers.get('etag') ?? '';
+    await sleepUntil(Date.now() + 1_100);
+    const later = await custom.request('/proxy?userId=alice', {
+      headers: { 'if-none-match': etag },
+    });
+    expect(later.status).toBe(200);
+  });
+
+  it('keeps one tag across seconds when no flag reads the clock', async () => {
+    await setFlags([alwaysOn]);
+    const etag = (await online.request('/proxy?userId=alice')).headers.get('etag') ?? '';
+    await sleepUntil(Date.now() + 1_100);
+    expect((await revalidate('/proxy?userId=alice', etag)).status).toBe(304);
+  });
+});
