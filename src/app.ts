@@ -96,16 +96,10 @@ export function assembleApp(
     json: config.jsonLogger,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
-  const usesBundledFlags = config.mode === 'offline' && config.bootstrapFile === undefined;
   const offlineFlags =
     config.mode === 'offline' ? readOfflineFlags(config.bootstrapFile) : undefined;
-  const clientKeys =
-    config.allClientKeys.length === 0 && usesBundledFlags
-      ? [DEMO_CLIENT_KEY]
-      : config.allClientKeys;
-  if (clientKeys.length === 0) {
-    throw new Error('UNLEASH_PROXY_CLIENT_KEYS is required when serving your own flags');
-  }
+  // loadConfig requires keys except on the bundled example flags, where the demo key works.
+  const clientKeys = config.allClientKeys.length > 0 ? config.allClientKeys : [DEMO_CLIENT_KEY];
 
   // Plugins: user strategies fail closed and user enrichers fail the request, never the process.
   checkStrategyNames(plugins.strategies);
@@ -131,14 +125,14 @@ export function assembleApp(
   store.onUpdate((snapshot) => flags.update(snapshot));
 
   const checker = new CredentialChecker(clientKeys, config.serverSideSdkTokens);
-  const rateLimits = rateLimitGuards(config); // hardening: off unless PROXY_RATE_LIMIT_* set
+  const rateLimits = rateLimitGuards(config); // empty unless PROXY_RATE_LIMIT_* is set
   const guards = [
     requireReady(flags),
     ...rateLimits.beforeAuth,
     requireCredential(checker, config.clientKeysHeaderName),
     ...rateLimits.afterAuth,
   ];
-  // Usage metrics, registration, server-side SDK config, readiness and Prometheus (issue 5).
+  // Usage metrics, registration, server-side SDK config, readiness and Prometheus.
   const sdkAndBackstage = createSdkAndBackstage({
     config,
     logger,
@@ -161,7 +155,7 @@ export function assembleApp(
   koa.use(cors(config));
   koa.use(compression()); // koa-compress when the request accepts an encoding
   koa.use(clientIp(trustedProxyResolver(config.trustProxy)));
-  koa.use(queryLimits(config)); // hardening: query length, count, encoding
+  koa.use(queryLimits(config)); // query length, parameter count, encoding
   const answer = proxyAnswer(flags, (requested, ctx) =>
     enrich(
       finalizeContext(requested, {

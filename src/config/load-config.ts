@@ -110,6 +110,9 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
     if (allClientKeys.length === 0 && !keysRejected) {
       problems.push('UNLEASH_PROXY_CLIENT_KEYS is required when UNLEASH_URL is set');
     }
+  } else if (values.bootstrapFile !== undefined && allClientKeys.length === 0) {
+    // Only the bundled example flags may be served with the public demo key.
+    problems.push('UNLEASH_PROXY_CLIENT_KEYS is required when UNLEASH_BOOTSTRAP_FILE is set');
   }
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -2,11 +2,14 @@ import type { HeadersObject, ParameterObject } from 'openapi3-ts/oas31';
 import {
   BadRequestError,
   EndpointDisabledError,
+  EnricherFailedError,
   MalformedJsonError,
   NotReadyError,
   PayloadTooLargeError,
+  TooManyRequestsError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
+  UriTooLongError,
 } from '../errors.js';
 import {
   defineRoute,
@@ -104,6 +107,18 @@ const tooLarge = errorResponse(
   new PayloadTooLargeError(102_400),
 );
 const notJson = errorResponse('The body is not application/json.', new UnsupportedMediaTypeError());
+const queryTooLong = errorResponse(
+  'The query string is longer than PROXY_QUERY_LIMIT_BYTES.',
+  new UriTooLongError(8_192),
+);
+const rateLimited = errorResponse(
+  'Over PROXY_RATE_LIMIT_PER_KEY or PROXY_RATE_LIMIT_PER_IP (off by default); see Retry-After.',
+  new TooManyRequestsError(1),
+);
+const enricherFailed = errorResponse(
+  'A custom context enricher (EXP_CUSTOM_ENRICHERS_FILE) failed.',
+  new EnricherFailedError(),
+);
 const allDisabled = errorResponse(
   'ENABLE_ALL_ENDPOINT is not true.',
   new EndpointDisabledError('ENABLE_ALL_ENDPOINT'),
@@ -129,6 +144,9 @@ export const getProxy = defineRoute({
     304: notModified,
     400: badQuery,
     401: unauthorized,
+    414: queryTooLong,
+    429: rateLimited,
+    500: enricherFailed,
     503: notReady,
   },
 });
@@ -145,10 +163,13 @@ export const postProxy = defineRoute({
   requestBody,
   responses: {
     200: toggles('The flags for this context.'),
+    304: notModified,
     400: badBody,
     401: unauthorized,
     413: tooLarge,
     415: notJson,
+    429: rateLimited,
+    500: enricherFailed,
     503: notReady,
   },
 });
@@ -167,6 +188,9 @@ export const getProxyAll = defineRoute({
     304: notModified,
     400: badQuery,
     401: unauthorized,
+    414: queryTooLong,
+    429: rateLimited,
+    500: enricherFailed,
     501: allDisabled,
     503: notReady,
   },
@@ -183,10 +207,13 @@ export const postProxyAll = defineRoute({
   requestBody,
   responses: {
     200: toggles('The flags for this context.'),
+    304: notModified,
     400: badBody,
     401: unauthorized,
     413: tooLarge,
     415: notJson,
+    429: rateLimited,
+    500: enricherFailed,
     501: allDisabled,
     503: notReady,
   },

@@ -1,24 +1,13 @@
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CLIENT_KEY } from '../../src/app.js';
 import { buildSpec } from '../../src/openapi/build-spec.js';
 import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import { launchChromium } from './support/index.js';
 
 const BASE = '/flags';
 const SCREENSHOT = 'test-results/openapi-ui.png';
-
-// Debian's chromium, installed by .ci/e2e-setup.sh; flags keep it quiet and offline.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('Swagger UI in a real browser, under a base path', () => {
   let proxy: RunningProxy;
@@ -28,7 +17,7 @@ describe('Swagger UI in a real browser, under a base path', () => {
 
   beforeAll(async () => {
     proxy = await startProxy({ enableOAS: true, proxyBasePath: BASE });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('request', (request) => requested.push(request.url()));
   });

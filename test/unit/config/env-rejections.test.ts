@@ -128,6 +128,17 @@ describe('rejected environment values', () => {
     ]);
   });
 
+  it('requires client keys for a flag file of your own: the demo key is for the bundled flags', () => {
+    expect(problemsOf({ UNLEASH_BOOTSTRAP_FILE: './my-flags.json' })).toEqual([
+      'UNLEASH_PROXY_CLIENT_KEYS is required when UNLEASH_BOOTSTRAP_FILE is set',
+    ]);
+    const config = loadConfig({
+      UNLEASH_BOOTSTRAP_FILE: './my-flags.json',
+      UNLEASH_PROXY_CLIENT_KEYS: 'k',
+    });
+    expect(config.allClientKeys).toEqual(['k']);
+  });
+
   it('adds the missing-key problems to the malformed values', () => {
     const problems = problemsOf({ UNLEASH_URL: 'http://unleash.test/api', PORT: 'x' });
     expect(problems).toHaveLength(3);
