@@ -24,6 +24,8 @@ export function evaluationEtag(
  */
 export function ifNoneMatchHits(header: string, etag: string): boolean {
   if (header === '') return false;
+  // The common case, an SDK sending back the one tag it got, without splitting the header.
+  if (header === etag) return true;
   const opaque = (tag: string) => (tag.startsWith('W/') ? tag.slice(2) : tag);
   const wanted = opaque(etag);
   return header

@@ -34,17 +34,28 @@ export interface ProxyMetrics {
   render(): Promise<string>;
 }
 
+type RequestLabels = { method: string; route: string; status: string };
+
 /** The proxy's series, in a registry of its own so that two apps in one process never mix. */
 export function createProxyMetrics(sources: ProxyGaugeSources): ProxyMetrics {
   const registry = new Registry();
   const registers = [registry];
   const processSeries = sharedProcessRegistry();
 
-  const requests = new Counter({
+  // Requests are counted here and handed to prom-client when it is read: its `inc` hashes the
+  // labels on every call, a measurable part of a 304. Keys are bounded: route templates only.
+  const pendingRequests = new Map<string, { labels: RequestLabels; count: number }>();
+  new Counter({
     name: 'unleash_proxy_http_requests_total',
     help: 'HTTP requests answered, by method, route template and status.',
     labelNames: ['method', 'route', 'status'] as const,
     registers,
+    collect() {
+      for (const { labels, count } of pendingRequests.values()) {
+        if (count > 0) this.inc(labels, count);
+      }
+      pendingRequests.clear();
+    },
   });
   const duration = new Histogram({
     name: 'unleash_proxy_http_request_duration_seconds',
@@ -104,7 +115,11 @@ export function createProxyMetrics(sources: ProxyGaugeSources): ProxyMetrics {
   return {
     contentType: registry.contentType,
     observeRequest(method, route, status, seconds) {
-      requests.inc({ method, route, status: String(status) });
+      const key = `${method} ${status} ${route}`;
+      const pending = pendingRequests.get(key);
+      if (pending !== undefined) pending.count += 1;
+      else
+        pendingRequests.set(key, { labels: { method, route, status: String(status) }, count: 1 });
       duration.observe({ method, route }, seconds);
     },
     recordFetch(outcome) {

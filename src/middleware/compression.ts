@@ -21,7 +21,9 @@ export function compression(): Middleware<ProxyState> {
   });
   return (ctx, next) => {
     if (ctx.get('Accept-Encoding') !== '') return compressing(ctx, next);
-    ctx.vary('Accept-Encoding');
+    // What ctx.vary gives after CORS's `Vary: Origin`, without parsing the header again.
+    if (ctx.response.get('Vary') === 'Origin') ctx.set('Vary', 'Origin, Accept-Encoding');
+    else ctx.vary('Accept-Encoding');
     return next();
   };
 }
