@@ -1,5 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
+
+export { freePort };
 
 /** Whether a `redis-server` binary is on the PATH (`.ci/redis-setup.sh` installs it). */
 export function redisServerAvailable(): boolean {
@@ -9,16 +11,6 @@ export function redisServerAvailable(): boolean {
   } catch {
     return false;
   }
-}
-
-/** A port on 127.0.0.1 that nothing listens on (at the time of asking). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
 }
 
 export interface RunningRedis {

@@ -2,7 +2,6 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +10,7 @@ import { DEMO_CLIENT_KEY } from '../../src/app.js';
 import { packageRoot } from '../../src/package-root.js';
 import { TEST_FLAGS } from '../fixtures/test-flags.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
+import { freePort } from '../helpers/free-port.js';
 
 const ROOT = packageRoot();
 const MAIN = join(ROOT, 'dist', 'src', 'main.js');
@@ -37,16 +37,6 @@ function runBuiltProxy(env: Record<string, string>): Child {
   });
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   return { process: child, output: () => output, exited };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 async function waitFor(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
