@@ -130,10 +130,3 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
 function reason(error: unknown): string {
   return error instanceof ParseError ? error.message : String(error);
 }
-
-/** The options that must never be printed. */
-export const SECRET_OPTIONS: readonly OptionName[] = (
-  Object.entries(OPTIONS) as [OptionName, OptionSpec<unknown>][]
-)
-  .filter(([, spec]) => spec.secret === true)
-  .map(([name]) => name);

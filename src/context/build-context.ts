@@ -3,7 +3,6 @@ import type { EvaluationContext } from '../evaluation/types.js';
 import { quotedName } from '../http/caller-names.js';
 import {
   type ContextInput,
-  contextSchema,
   STANDARD_CONTEXT_FIELDS,
   type StandardContextField,
 } from '../schemas/context-schema.js';
@@ -80,7 +79,6 @@ export function parseQueryContext(
 }
 
 /** Compiled once, at import: the same schema objects the OpenAPI document shows. */
-const validateContext = compileValidator<ContextInput | null>(contextSchema);
 const validateProxyRequest = compileValidator<ProxyRequestInput>(proxyRequestSchema);
 
 /** The schemas allow only strings, finite numbers, booleans and null here. */
@@ -118,12 +116,6 @@ function normalizeBodyContext(input: ContextInput | null | undefined): Requested
     if (!(key in context.properties)) context.properties[key] = text;
   }
   return context;
-}
-
-/** A context sent as JSON, checked against `contextSchema`; `where` names it in errors. */
-export function parseBodyContext(value: unknown, where = 'context'): RequestedContext {
-  if (value === undefined) return { properties: emptyRecord() };
-  return normalizeBodyContext(validateContext(value, where));
 }
 
 export interface ProxyRequestBody {

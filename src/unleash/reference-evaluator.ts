@@ -57,15 +57,6 @@ export function toUnleashContext(context: EvaluationContext): UnleashContext {
   return result;
 }
 
-export function disabledVariant(featureEnabled: boolean): ToggleVariant {
-  return {
-    name: 'disabled',
-    enabled: false,
-    feature_enabled: featureEnabled,
-    featureEnabled,
-  };
-}
-
 /**
  * Evaluates with unleash-client's own engine, each flag once (enabled and variant together).
  * It is the reference every faster evaluator is compared with, and the fallback for what they

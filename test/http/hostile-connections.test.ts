@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { DEMO_CLIENT_KEY } from '../../src/app.js';
 import { expectErrorShape, openSocket, readResponse } from '../helpers/raw-http.js';
 import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import { expectStillServing } from '../helpers/still-serving.js';
 
 // Slow and abandoned connections: they are cut off by the configured timeouts while everyone
 // else keeps being served.
@@ -16,14 +17,7 @@ afterAll(async () => {
   await proxy.stop();
 });
 
-async function normalRequestWorks(): Promise<void> {
-  const response = await fetch(`${proxy.origin}/proxy?userId=alice`, {
-    headers: { authorization: DEMO_CLIENT_KEY },
-  });
-  expect(response.status).toBe(200);
-  await response.arrayBuffer();
-}
-afterEach(normalRequestWorks);
+afterEach(() => expectStillServing(proxy));
 
 /** Writes `text` a few bytes at a time until the socket closes or the text runs out. */
 async function trickle(socket: Socket, text: string, everyMs: number): Promise<void> {
@@ -45,7 +39,7 @@ describe('slow clients', () => {
     );
     const trickling = trickle(socket, body, 100);
     // While the slow client holds its request open, others are answered.
-    for (let index = 0; index < 5; index += 1) await normalRequestWorks();
+    for (let index = 0; index < 5; index += 1) await expectStillServing(proxy);
     const response = await answer;
     socket.destroy();
     await trickling;
@@ -59,7 +53,7 @@ describe('slow clients', () => {
     const answer = readResponse(socket, { untilClosed: true });
     const headers = `GET /proxy HTTP/1.1\r\nHost: x\r\nAuthorization: ${DEMO_CLIENT_KEY}\r\n${'X-Slow: 1\r\n'.repeat(40)}`;
     const trickling = trickle(socket, headers, 50);
-    await normalRequestWorks();
+    await expectStillServing(proxy);
     const response = await answer;
     socket.destroy();
     await trickling;
@@ -101,10 +95,10 @@ describe('connection floods', () => {
           );
         }
       });
-      await normalRequestWorks();
+      await expectStillServing(proxy);
       for (const socket of sockets) socket.destroy();
     }
-    await normalRequestWorks();
+    await expectStillServing(proxy);
     await vi.waitFor(
       async () => {
         const open = await new Promise<number>((resolve, reject) =>

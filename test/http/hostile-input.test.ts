@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CLIENT_KEY } from '../../src/app.js';
 import { expectErrorShape, rawRequest } from '../helpers/raw-http.js';
 import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import { expectStillServing } from '../helpers/still-serving.js';
 
 // Hostile request bodies against a real server: every one gets a clear 4xx in the JSON error
 // shape, and the server keeps answering normal requests afterwards.
@@ -14,15 +15,7 @@ afterAll(async () => {
   await proxy.stop();
 });
 
-async function normalRequestWorks(): Promise<void> {
-  const response = await fetch(`${proxy.origin}/proxy?userId=alice`, {
-    headers: { authorization: DEMO_CLIENT_KEY },
-  });
-  expect(response.status).toBe(200);
-  const body = (await response.json()) as { toggles: unknown[] };
-  expect(body.toggles.length).toBeGreaterThan(0);
-}
-afterEach(normalRequestWorks);
+afterEach(() => expectStillServing(proxy));
 
 function post(body: string | Uint8Array, contentType = 'application/json'): Promise<Response> {
   return fetch(`${proxy.origin}/proxy`, {
