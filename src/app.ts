@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import Koa from 'koa';
 import type { DestinationStream } from 'pino';
 import { type Env, loadConfig, type ProxyConfig, type ProxyOptions } from './config/load-config.js';
@@ -7,15 +7,15 @@ import { createEnrichment } from './context/enrich-context.js';
 import { compileEvaluator } from './evaluation/compile/index.js';
 import { LiveFlags } from './evaluation/live-flags.js';
 import { createHttpServer } from './http/create-server.js';
+import { type FastLane, fastLaneApplies, proxyFastLane } from './http/proxy-fast-lane.js';
 import type { ProxyState } from './http/state.js';
 import { createLogger, type Logger } from './logger.js';
 import { clientIp } from './middleware/client-ip.js';
 import { CredentialChecker, requireCredential } from './middleware/client-key-auth.js';
 import { compression } from './middleware/compression.js';
 import { ConnectionDrain } from './middleware/connection-drain.js';
-import { cors } from './middleware/cors.js';
+import { cors, corsHeadersFor } from './middleware/cors.js';
 import { errorHandler } from './middleware/error-handler.js';
-import { proxyGetShortcut, shortcutApplies } from './middleware/proxy-get-shortcut.js';
 import { queryLimits } from './middleware/query-limits.js';
 import { rateLimitGuards } from './middleware/rate-limit.js';
 import { requireReady } from './middleware/readiness.js';
@@ -154,7 +154,8 @@ export function assembleApp(
   koa.use(errorHandler());
   koa.use(cors(config));
   koa.use(compression()); // koa-compress when the request accepts an encoding
-  koa.use(clientIp(trustedProxyResolver(config.trustProxy)));
+  const resolveClientIp = trustedProxyResolver(config.trustProxy);
+  koa.use(clientIp(resolveClientIp));
   koa.use(queryLimits(config)); // query length, parameter count, encoding
   const answer = proxyAnswer(flags, (requested, ctx) =>
     enrich(
@@ -166,13 +167,6 @@ export function assembleApp(
       ctx,
     ),
   );
-  // GET /proxy answered before the router when that is the same answer (perf, see the file).
-  const enricherCount = plugins.enrichers.length;
-  if (shortcutApplies({ ...config, enricherCount })) {
-    koa.use(
-      proxyGetShortcut({ ...config, basePath: config.proxyBasePath, flags, checker, answer }),
-    );
-  }
   const routers = [
     healthRoutes(flags),
     proxyRoutes({ config, guards, answer }),
@@ -181,6 +175,32 @@ export function assembleApp(
   if (config.enableOAS) routers.push(docsRoutes(config)); // OpenAPI document and Swagger UI
   mountRoutes(koa, config.proxyBasePath, routers);
 
+  // GET /proxy and /proxy/all answered on node:http when that is the same answer (perf, see
+  // the file); everything else, and whatever the lane hands back, goes to Koa.
+  const fastLane: FastLane | undefined = fastLaneApplies({
+    ...config,
+    enricherCount: plugins.enrichers.length,
+  })
+    ? proxyFastLane({
+        ...config,
+        basePath: config.proxyBasePath,
+        contextDefaults: { appName: config.unleashAppName, environmentOverride },
+        resolveClientIp,
+        flags,
+        checker,
+        corsHeaders: corsHeadersFor(config),
+        logger,
+        observeRequest: sdkAndBackstage.observeRequest,
+        isDraining: () => drain.isDraining,
+      })
+    : undefined;
+  const koaListener = koa.callback();
+  const listener: RequestListener = fastLane
+    ? (request, response) => {
+        if (!fastLane(request, response)) void koaListener(request, response);
+      }
+    : koaListener;
+
   const servers = new Set<Server>();
   return {
     config,
@@ -188,7 +208,7 @@ export function assembleApp(
     logger,
     clientKeys,
     listen(port = config.proxyPort, host, onListening) {
-      const server = createHttpServer(config, logger, koa.callback());
+      const server = createHttpServer(config, logger, listener);
       servers.add(server);
       server.on('close', () => servers.delete(server));
       server.listen(port, host, onListening);

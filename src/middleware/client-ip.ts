@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Middleware } from 'koa';
 import type { ProxyState } from '../http/state.js';
 
@@ -11,12 +12,22 @@ export type ClientIpResolver = (socketAddress: string, forwardedFor: string | un
 /** The default: the address of the connection, forwarded headers ignored. */
 export const socketAddressOnly: ClientIpResolver = (socketAddress) => socketAddress;
 
+/** The caller's address: the connection's, or one forwarded for it when TRUST_PROXY says so. */
+export function clientIpOf(request: IncomingMessage, resolve: ClientIpResolver): string {
+  const socketAddress = normalizeIp(request.socket.remoteAddress ?? '');
+  const forwardedFor = request.headers['x-forwarded-for']; // Node joins repeated ones
+  return normalizeIp(
+    resolve(
+      socketAddress,
+      typeof forwardedFor === 'string' && forwardedFor !== '' ? forwardedFor : undefined,
+    ),
+  );
+}
+
 /** Puts the caller's address in `ctx.state.clientIp`. */
 export function clientIp(resolve: ClientIpResolver = socketAddressOnly): Middleware<ProxyState> {
   return async (ctx, next) => {
-    const socketAddress = normalizeIp(ctx.req.socket.remoteAddress ?? '');
-    const forwardedFor = ctx.get('X-Forwarded-For') || undefined;
-    ctx.state.clientIp = normalizeIp(resolve(socketAddress, forwardedFor));
+    ctx.state.clientIp = clientIpOf(ctx.req, resolve);
     await next();
   };
 }

@@ -14,6 +14,10 @@ export class ConnectionDrain {
     this.draining = true;
   }
 
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
   middleware(): Middleware<ProxyState> {
     return async (ctx, next) => {
       try {

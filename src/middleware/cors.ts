@@ -16,13 +16,38 @@ function withOrigin(existing: string): string {
   return fields.includes('origin') ? existing : `${existing}, Origin`;
 }
 
+/** The CORS headers of an answer to a request with this Origin (none when not allowed). */
+export type CorsHeaders = (requestOrigin: string) => Readonly<Record<string, string>> | undefined;
+
+/**
+ * The headers @koa/cors sets on a request that is not a preflight, with the original proxy's
+ * defaults and CORS_* settings, from values computed once rather than per request. Shared by
+ * the Koa middleware below and the GET fast lane (http/proxy-fast-lane.ts).
+ */
+export function corsHeadersFor(config: ProxyConfig): CorsHeaders {
+  const allowedOrigins = config.corsOrigin === '*' ? undefined : new Set(config.corsOrigin);
+  const credentials = config.corsCredentials;
+  const exposeHeaders = config.corsExposedHeaders.join(',');
+  const extra: Record<string, string> = {};
+  if (credentials) extra['Access-Control-Allow-Credentials'] = 'true';
+  if (exposeHeaders !== '') extra['Access-Control-Expose-Headers'] = exposeHeaders;
+  const anyOrigin = Object.freeze({ 'Access-Control-Allow-Origin': '*', ...extra });
+
+  return (requestOrigin) => {
+    if (allowedOrigins !== undefined && !allowedOrigins.has(requestOrigin)) return undefined;
+    // With credentials the origin is reflected, as a wildcard is not allowed with them.
+    if (allowedOrigins === undefined && !credentials) return anyOrigin;
+    return { 'Access-Control-Allow-Origin': requestOrigin, ...extra };
+  };
+}
+
 /**
  * CORS with the original proxy's defaults and CORS_* settings. An origin list reflects an
  * allowed origin and leaves others without CORS headers, as Express's cors package did.
  *
  * Preflights go to @koa/cors. Every other request, the hot path, takes `simpleRequest`: the
- * same headers @koa/cors sets there, from values computed once rather than per request (its
- * option handling, async origin callback and `vary` parsing were a measurable part of a 304).
+ * same headers @koa/cors sets there, from `corsHeadersFor` (its option handling, async origin
+ * callback and `vary` parsing were a measurable part of a 304).
  */
 export function cors(config: ProxyConfig): Middleware<ProxyState> {
   const allowedOrigins = config.corsOrigin === '*' ? undefined : new Set(config.corsOrigin);
@@ -39,28 +64,16 @@ export function cors(config: ProxyConfig): Middleware<ProxyState> {
     credentials: config.corsCredentials,
     maxAge: config.corsMaxAge,
   });
-  const credentials = config.corsCredentials;
-  const exposeHeaders = config.corsExposedHeaders.join(',');
+  const headersFor = corsHeadersFor(config);
 
   async function simpleRequest(ctx: Context, next: Next): Promise<void> {
     // Vary: Origin always, as @koa/cors does; set outright when nothing set Vary before.
     if (ctx.response.get('Vary') !== '') ctx.vary('Origin');
     else ctx.set('Vary', 'Origin');
-    let origin = allowedOrigin(ctx);
-    if (origin === '') return next();
-    if (credentials && origin === '*') origin = ctx.get('Origin');
+    const headersSet = headersFor(ctx.get('Origin'));
     // OPTIONS without Access-Control-Request-Method is no preflight: @koa/cors adds nothing.
-    if (ctx.method === 'OPTIONS') return next();
-    const headersSet: Record<string, string> = { 'Access-Control-Allow-Origin': origin };
-    ctx.set('Access-Control-Allow-Origin', origin);
-    if (credentials) {
-      ctx.set('Access-Control-Allow-Credentials', 'true');
-      headersSet['Access-Control-Allow-Credentials'] = 'true';
-    }
-    if (exposeHeaders !== '') {
-      ctx.set('Access-Control-Expose-Headers', exposeHeaders);
-      headersSet['Access-Control-Expose-Headers'] = exposeHeaders;
-    }
+    if (headersSet === undefined || ctx.method === 'OPTIONS') return next();
+    ctx.set(headersSet);
     try {
       await next();
     } catch (error) {

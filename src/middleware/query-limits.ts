@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { BadRequestError, UriTooLongError } from '../errors.js';
+import { type AppError, BadRequestError, UriTooLongError } from '../errors.js';
 import type { ProxyState } from '../http/state.js';
 
 export interface QueryLimits {
@@ -18,28 +18,34 @@ function decodesCleanly(part: string): boolean {
 }
 
 /**
- * Refuses a query string before anything parses it: too long (414), too many parameters or
- * broken percent-encoding or UTF-8 (400). URLSearchParams would otherwise accept `%zz` as text
- * and turn invalid UTF-8 into U+FFFD, so two different user ids could read as the same one.
+ * What is wrong with a query string, checked before anything parses it: too long (414), too
+ * many parameters or broken percent-encoding or UTF-8 (400). URLSearchParams would otherwise
+ * accept `%zz` as text and turn invalid UTF-8 into U+FFFD, so two different user ids could read
+ * as the same one. Undefined when nothing is.
  */
+export function queryProblem(query: string, limits: QueryLimits): AppError | undefined {
+  if (query === '') return undefined;
+  if (Buffer.byteLength(query) > limits.queryLimitBytes) {
+    return new UriTooLongError(limits.queryLimitBytes);
+  }
+  let parameters = 1;
+  for (let at = query.indexOf('&'); at !== -1; at = query.indexOf('&', at + 1)) parameters += 1;
+  if (parameters > limits.queryParameterLimit) {
+    return new BadRequestError(
+      `At most ${limits.queryParameterLimit} query parameters are accepted.`,
+    );
+  }
+  if (query.includes('%') && !query.split(/[&=]/).every(decodesCleanly)) {
+    return new BadRequestError('The query string is not valid percent-encoded UTF-8.');
+  }
+  return undefined;
+}
+
+/** Refuses a query string that breaks the limits (see `queryProblem`). */
 export function queryLimits(limits: QueryLimits): Middleware<ProxyState> {
   return async (ctx, next) => {
-    const query = ctx.querystring;
-    if (query !== '') {
-      if (Buffer.byteLength(query) > limits.queryLimitBytes) {
-        throw new UriTooLongError(limits.queryLimitBytes);
-      }
-      let parameters = 1;
-      for (let at = query.indexOf('&'); at !== -1; at = query.indexOf('&', at + 1)) parameters += 1;
-      if (parameters > limits.queryParameterLimit) {
-        throw new BadRequestError(
-          `At most ${limits.queryParameterLimit} query parameters are accepted.`,
-        );
-      }
-      if (query.includes('%') && !query.split(/[&=]/).every(decodesCleanly)) {
-        throw new BadRequestError('The query string is not valid percent-encoded UTF-8.');
-      }
-    }
+    const problem = queryProblem(ctx.querystring, limits);
+    if (problem !== undefined) throw problem;
     await next();
   };
 }

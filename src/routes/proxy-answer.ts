@@ -1,6 +1,6 @@
 import type { RequestedContext } from '../context/build-context.js';
 import { canonicalContext } from '../context/build-context.js';
-import type { LiveFlags } from '../evaluation/live-flags.js';
+import type { LiveFlagSet, LiveFlags } from '../evaluation/live-flags.js';
 import type { EvaluationContext } from '../evaluation/types.js';
 import { evaluationEtag, ifNoneMatchHits } from '../http/etag.js';
 import type { ProxyContext } from '../http/state.js';
@@ -26,40 +26,75 @@ export type ProxyAnswer = (
   selection: Selection,
 ) => Promise<void>;
 
+/** What /proxy answers: a tag, and the body unless the caller's If-None-Match holds it. */
+export interface Answer {
+  readonly etag: string;
+  /** Undefined for 304 Not Modified. */
+  readonly body: string | undefined;
+}
+
+/** What names an answer besides the flags and the context: the request line and the caller. */
+export interface AnswerRequest {
+  /** Method and route template, e.g. `GET /proxy`. */
+  readonly routeKey: string;
+  readonly credentialId: string;
+  readonly selection: Selection;
+  /** The If-None-Match header, '' when absent. */
+  readonly ifNoneMatch: string;
+}
+
+export const PROXY_CACHE_CONTROL = 'public, max-age=2';
+
 /**
  * An ETag from the flags, route, credential and context (a matching If-None-Match gets 304
- * without evaluating), else the flags evaluated for the context. The routes and the GET
- * shortcut (middleware/proxy-get-shortcut.ts) both answer with this function.
+ * without evaluating), else the flags evaluated for the context, as JSON. Used by the routes
+ * (through `proxyAnswer`) and by the GET fast lane (http/proxy-fast-lane.ts).
  */
+export function answerFor(
+  live: LiveFlagSet,
+  context: EvaluationContext,
+  { routeKey, credentialId, selection, ifNoneMatch }: AnswerRequest,
+): Answer {
+  // When a flag reads the clock and the caller did not fix the time, the answer only holds
+  // for a period of time: the tag names the period it was computed in.
+  const period =
+    live.clockPeriod !== undefined && context.currentTime === undefined
+      ? `.${live.clockPeriod(Date.now())}`
+      : '';
+  const etag = evaluationEtag(
+    `${live.snapshot.fingerprint}${period}`,
+    `${routeKey}${selection.names ? `|${selection.names.join(',')}` : ''}`,
+    credentialId,
+    canonicalContext(context),
+  );
+  // The tag covers method, route, flag names and context, so a POST can revalidate too:
+  // unleash-proxy-client in POST mode sends If-None-Match.
+  if (ifNoneMatchHits(ifNoneMatch, etag)) return { etag, body: undefined };
+  const toggles = live.evaluator.evaluate(context, selection.names);
+  return { etag, body: togglesBody(toggles, selection.onlyEnabled) };
+}
+
+/** The answer of the /proxy routes, on Koa. */
 export function proxyAnswer(flags: LiveFlags, prepareContext: ContextPreparer): ProxyAnswer {
   return async (ctx, requested, selection) => {
     const live = flags.current();
     if (live === undefined) return; // unreachable: readiness is checked first
     const context = await prepareContext(requested, ctx);
-    // When a flag reads the clock and the caller did not fix the time, the answer only holds
-    // for a period of time: the tag names the period it was computed in.
-    const period =
-      live.clockPeriod !== undefined && context.currentTime === undefined
-        ? `.${live.clockPeriod(Date.now())}`
-        : '';
-    const etag = evaluationEtag(
-      `${live.snapshot.fingerprint}${period}`,
-      `${ctx.method} ${ctx._matchedRoute ?? ctx.path}${selection.names ? `|${selection.names.join(',')}` : ''}`,
-      ctx.state.credentialId ?? '',
-      canonicalContext(context),
-    );
-    ctx.set('ETag', etag);
-    ctx.set('Cache-Control', 'public, max-age=2');
-    // The tag covers method, route, flag names and context, so a POST can revalidate too:
-    // unleash-proxy-client in POST mode sends If-None-Match.
-    if (ifNoneMatchHits(ctx.get('If-None-Match'), etag)) {
+    const answer = answerFor(live, context, {
+      routeKey: `${ctx.method} ${ctx._matchedRoute ?? ctx.path}`,
+      credentialId: ctx.state.credentialId ?? '',
+      selection,
+      ifNoneMatch: ctx.get('If-None-Match'),
+    });
+    ctx.set('ETag', answer.etag);
+    ctx.set('Cache-Control', PROXY_CACHE_CONTROL);
+    if (answer.body === undefined) {
       ctx.status = 304;
       return;
     }
-    const toggles = live.evaluator.evaluate(context, selection.names);
-    // Serialized here from cached parts: Koa (and koa-compress, for its threshold) would
-    // otherwise stringify an object body twice per request.
+    // Serialized from cached parts (http/toggles-json.ts): Koa (and koa-compress, for its
+    // threshold) would otherwise stringify an object body twice per request.
     ctx.type = 'application/json';
-    ctx.body = togglesBody(toggles, selection.onlyEnabled);
+    ctx.body = answer.body;
   };
 }

@@ -11,7 +11,7 @@ import { getProxy, getProxyAll, postProxy, postProxyAll } from './proxy-definiti
 
 export interface ProxyRoutesDeps {
   config: ProxyConfig;
-  /** The answer once a request is let in; the GET shortcut gives the same one. */
+  /** The answer once a request is let in; the GET fast lane (http/proxy-fast-lane.ts) gives the same. */
   answer: ProxyAnswer;
   /** Runs before each route: readiness and client-key checks. */
   guards: readonly Middleware<ProxyState>[];

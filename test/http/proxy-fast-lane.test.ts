@@ -4,12 +4,12 @@ import { TEST_FLAGS } from '../fixtures/test-flags.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
 import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
 
-// GET /proxy and /proxy/all are answered before the router (middleware/proxy-get-shortcut.ts)
-// unless rate limits or enrichers are configured. A rate limit no test reaches turns it off, so
-// the same configuration with one is the normal path to compare with, byte for byte.
+// GET /proxy and /proxy/all are answered on node:http, outside Koa (http/proxy-fast-lane.ts),
+// unless rate limits or enrichers are configured. A rate limit no test reaches turns the lane
+// off, so the same configuration with one is the Koa path to compare with, byte for byte.
 
-const KEY = 'shortcut-key';
-const NO_SHORTCUT = { PROXY_RATE_LIMIT_PER_IP: '1000000' };
+const KEY = 'fast-lane-key';
+const KOA_ONLY = { PROXY_RATE_LIMIT_PER_IP: '1000000' };
 
 interface Answer {
   status: number;
@@ -66,7 +66,7 @@ describe.each([
     },
   },
   { name: 'TRUST_PROXY', env: { TRUST_PROXY: 'true' } },
-])('GET /proxy before the router, with $name', ({ env }) => {
+])('GET /proxy on the fast lane, with $name', ({ env }) => {
   let upstream: FakeUnleash;
   let fast: RunningProxy;
   let normal: RunningProxy;
@@ -77,7 +77,7 @@ describe.each([
     const settings = { UNLEASH_URL: upstream.url, UNLEASH_API_TOKEN: 't', ...env };
     const options = { clientKeys: [KEY], logLevel: 'info' as const };
     fast = await startProxy(options, { ...settings, JSON_LOGGER: 'true' });
-    normal = await startProxy(options, { ...settings, JSON_LOGGER: 'true', ...NO_SHORTCUT });
+    normal = await startProxy(options, { ...settings, JSON_LOGGER: 'true', ...KOA_ONLY });
   });
   afterAll(async () => {
     await fast.stop();
@@ -93,7 +93,7 @@ describe.each([
     return a;
   };
 
-  it('gives the status, headers and body of the routes', async () => {
+  it('gives the status, headers and body of the Koa routes', async () => {
     const auth = { Authorization: KEY };
     const paths = ['/proxy?userId=alice&plan=gold', '/proxy?userId=bob', '/proxy/all?userId=a'];
     for (const path of paths) {
