@@ -117,6 +117,17 @@ describe.each([
     }
     const tooLong = `/proxy?${'x'.repeat(20_000)}=1`;
     expect((await both(tooLong, auth)).status).toBeGreaterThanOrEqual(400);
+    // What the lane hands to Koa: refused queries, other paths, a fragment.
+    for (const refused of ['/proxy?userId=a&userId=b', '/proxy?userId=%zz', '/proxy?userId=%C3']) {
+      expect((await both(refused, auth)).status).toBe(400);
+    }
+    for (const other of [
+      '/proxy/?userId=a',
+      '/proxy?userId=a#top',
+      '/proxy?properties[plan]=gold&plan=x',
+    ]) {
+      await both(other, auth);
+    }
   });
 
   it('writes the same request log lines and request metrics', async () => {
