@@ -53,7 +53,14 @@ export interface CreateAppOptions extends ProxyOptions {
 
 export interface ProxyApp {
   readonly config: ProxyConfig;
+  /**
+   * The Koa app behind every route. `listen` and `handleRequest` answer most GET /proxy and
+   * /proxy/all requests before it (http/proxy-fast-lane.ts), so middleware added here sees
+   * those only when the lane hands them over; its own `callback()` has no lane.
+   */
   readonly koa: Koa<ProxyState>;
+  /** The request listener `listen` uses (fast lane, then Koa), for a server of your own. */
+  readonly handleRequest: RequestListener;
   readonly logger: Logger;
   /** The client keys in force: the configured ones, or the demo key on the bundled flags. */
   readonly clientKeys: readonly string[];
@@ -207,6 +214,7 @@ export function assembleApp(
     koa,
     logger,
     clientKeys,
+    handleRequest: listener,
     listen(port = config.proxyPort, host, onListening) {
       const server = createHttpServer(config, logger, listener);
       servers.add(server);

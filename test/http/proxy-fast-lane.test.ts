@@ -1,4 +1,5 @@
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_FLAGS } from '../fixtures/test-flags.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
@@ -137,5 +138,31 @@ describe.each([
         await (await fetch(`${proxy.origin}${base}/proxy/internal-backstage/prometheus`)).text(),
       );
     expect(await metrics(fast)).toEqual(await metrics(normal));
+  });
+});
+
+describe('app.handleRequest on a server of your own', () => {
+  it('answers GET /proxy (fast lane) and the routes behind it (Koa)', async () => {
+    const upstream = await new FakeUnleash(TEST_FLAGS).start();
+    const proxy = await startProxy(
+      { clientKeys: [KEY] },
+      { UNLEASH_URL: upstream.url, UNLEASH_API_TOKEN: 't' },
+    );
+    const server = createServer(proxy.app.handleRequest);
+    try {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const own = `http://127.0.0.1:${port}`;
+      const auth = { Authorization: KEY };
+      const lane = await get(`${own}/proxy?userId=alice`, auth);
+      expect(lane).toEqual(await get(`${proxy.origin}/proxy?userId=alice`, auth));
+      expect(JSON.parse(Buffer.from(lane.body, 'base64').toString())).toHaveProperty('toggles');
+      expect((await get(`${own}/proxy/health`, {})).status).toBe(200);
+      expect((await get(`${own}/proxy?userId=alice`, {})).status).toBe(401);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await proxy.stop();
+      await upstream.stop();
+    }
   });
 });
