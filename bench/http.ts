@@ -2,6 +2,8 @@
  * HTTP benchmark: this proxy against the original @unleash/proxy and bare node:http, each in its
  * own process, loaded in turn by autocannon with GET /proxy for a new userId and sessionId on
  * every request, and with a repeated If-None-Match request (304), at 20, 200 and 2000 flags.
+ * Several rounds, each loading every implementation once, give medians that a noisy shared
+ * machine moves less; the implementations and the load generator run on different CPUs.
  * Run `npm run bench` (builds first); options: `npm run bench -- --help`.
  * A benchmark, not a test: numbers depend on the machine and what else runs on it.
  */
@@ -12,13 +14,16 @@ import { buildWorkload } from '../test/fixtures/workload.js';
 import { FakeUnleash } from '../test/helpers/fake-unleash.js';
 import { type LoadResult, type LoadSettings, runLoad } from './http/load.js';
 import { parseBenchOptions } from './http/options.js';
+import { pinCpus } from './http/pinning.js';
 import { type RunningImplementation, startImplementation } from './http/processes.js';
 import {
   type FlagCountResults,
+  IMPLEMENTATIONS,
   type Implementation,
   LABELS,
   markdownReport,
 } from './http/report.js';
+import { type RoundsResult, summarizeRounds } from './http/rounds.js';
 import { compareAnswers } from './http/same-answers.js';
 
 const CLIENT_KEY = 'bench-client-key';
@@ -26,6 +31,7 @@ const AUTH = { Authorization: CLIENT_KEY };
 const FIXED_QUERY = 'userId=user-1&sessionId=1';
 const options = parseBenchOptions(process.argv.slice(2));
 const scratch = mkdtempSync(join(tmpdir(), 'unleash-bench-'));
+const pinning = pinCpus(options.pin);
 
 function proxyEnv(upstream: FakeUnleash, flagCount: number, name: string) {
   // Each process gets its own TMPDIR: the SDKs keep their flag backup there, and a backup left
@@ -56,6 +62,7 @@ function start(name: Implementation, env: Record<string, string>) {
     env,
     readyPath: `/proxy?${FIXED_QUERY}`,
     readyHeaders: AUTH,
+    cpu: pinning.implementationCpu,
   });
 }
 
@@ -88,7 +95,8 @@ function show(name: Implementation, kind: string, result: LoadResult): void {
 }
 
 /** GET with a new user each time, then the same request revalidated with its ETag (304). */
-async function loadBoth(name: Implementation, running: RunningImplementation, etag: string) {
+async function loadBoth(name: Implementation, running: RunningImplementation) {
+  const { etag } = await fetchAnswer(running.origin);
   const fresh = await runLoad(running, settings(newUserEachTime, 200));
   show(name, 'GET', fresh);
   const revalidation = await runLoad(
@@ -99,82 +107,97 @@ async function loadBoth(name: Implementation, running: RunningImplementation, et
   return { fresh, revalidation };
 }
 
-async function benchFlagCount(flagCount: number): Promise<FlagCountResults> {
-  const workload = buildWorkload(flagCount);
-  const upstream = await new FakeUnleash(workload).start();
-  const fresh: FlagCountResults['fresh'] = {};
-  const revalidation: FlagCountResults['revalidation'] = {};
-  let comparison: FlagCountResults['comparison'];
-  let bodyBytes = 0;
+/** This proxy's answer (the body bare node:http serves), compared with the original's once. */
+async function prepare(upstream: FakeUnleash, flagCount: number) {
+  const koa = await start('koa', proxyEnv(upstream, flagCount, 'koa'));
   try {
-    console.log(`\n${flagCount} flags`);
-    const koa = await start('koa', proxyEnv(upstream, flagCount, 'koa'));
     const answer = await fetchAnswer(koa.origin);
-    bodyBytes = Buffer.byteLength(answer.body);
-    if (options.only.has('original')) {
-      const original = await start('original', proxyEnv(upstream, flagCount, 'original'));
-      const compared = await compareAnswers(
+    if (!options.only.has('original')) return { answer };
+    const original = await start('original', proxyEnv(upstream, flagCount, 'original'));
+    try {
+      const comparison = await compareAnswers(
         koa.origin,
         original.origin,
         CLIENT_KEY,
         options.sampleSize,
       );
-      comparison = compared;
       console.log(
-        `  same answers: ${compared.compared - compared.mismatches}/${compared.compared}`,
+        `  same answers: ${comparison.compared - comparison.mismatches}/${comparison.compared}`,
       );
-      if (compared.example) console.log(`  first difference: ${compared.example}`);
+      if (comparison.example) console.log(`  first difference: ${comparison.example}`);
+      return { answer, comparison };
+    } finally {
       await original.stop();
     }
-    if (options.checkOnly) {
-      await koa.stop();
-      return { flagCount, bodyBytes, fresh, revalidation, ...(comparison ? { comparison } : {}) };
-    }
-    if (options.only.has('koa')) {
-      ({ fresh: fresh.koa, revalidation: revalidation.koa } = await loadBoth(
-        'koa',
-        koa,
-        answer.etag,
-      ));
-    }
+  } finally {
     await koa.stop();
-    if (options.only.has('original')) {
-      const original = await start('original', proxyEnv(upstream, flagCount, 'original'));
-      const { etag } = await fetchAnswer(original.origin);
-      ({ fresh: fresh.original, revalidation: revalidation.original } = await loadBoth(
-        'original',
-        original,
-        etag,
-      ));
-      await original.stop();
+  }
+}
+
+interface Run {
+  readonly name: Implementation;
+  readonly fresh: LoadResult;
+  readonly revalidation: LoadResult;
+}
+
+function summarizeEach(runs: readonly Run[], kind: 'fresh' | 'revalidation') {
+  const summaries: Partial<Record<Implementation, RoundsResult>> = {};
+  for (const name of IMPLEMENTATIONS) {
+    const results = runs.filter((run) => run.name === name).map((run) => run[kind]);
+    if (results.length > 0) summaries[name] = summarizeRounds(results);
+  }
+  return summaries;
+}
+
+async function benchFlagCount(flagCount: number): Promise<FlagCountResults> {
+  const upstream = await new FakeUnleash(buildWorkload(flagCount)).start();
+  const runs: Run[] = [];
+  try {
+    console.log(`\n${flagCount} flags`);
+    const { answer, comparison } = await prepare(upstream, flagCount);
+    const bodyFile = join(scratch, `body-${flagCount}.json`);
+    writeFileSync(bodyFile, answer.body);
+    // Every round loads each implementation in turn, so that a slow phase of the machine
+    // hits them all rather than one of them.
+    for (let round = 1; round <= options.rounds && !options.checkOnly; round += 1) {
+      console.log(`  round ${round}/${options.rounds}`);
+      for (const name of IMPLEMENTATIONS) {
+        if (!options.only.has(name)) continue;
+        const env =
+          name === 'bare'
+            ? { BENCH_BODY_FILE: bodyFile, BENCH_ETAG: answer.etag }
+            : proxyEnv(upstream, flagCount, name);
+        const running = await start(name, env);
+        try {
+          runs.push({ name, ...(await loadBoth(name, running)) });
+        } finally {
+          await running.stop();
+        }
+      }
     }
-    if (options.only.has('bare')) {
-      const bodyFile = join(scratch, `body-${flagCount}.json`);
-      writeFileSync(bodyFile, answer.body);
-      const bare = await start('bare', { BENCH_BODY_FILE: bodyFile, BENCH_ETAG: answer.etag });
-      ({ fresh: fresh.bare, revalidation: revalidation.bare } = await loadBoth(
-        'bare',
-        bare,
-        answer.etag,
-      ));
-      await bare.stop();
-    }
+    return {
+      flagCount,
+      bodyBytes: Buffer.byteLength(answer.body),
+      fresh: summarizeEach(runs, 'fresh'),
+      revalidation: summarizeEach(runs, 'revalidation'),
+      ...(comparison ? { comparison } : {}),
+    };
   } finally {
     await upstream.stop();
   }
-  return { flagCount, bodyBytes, fresh, revalidation, ...(comparison ? { comparison } : {}) };
 }
 
 async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}, load average before the run ${loadavg()[0]?.toFixed(2)}`;
-  console.log(machine);
+  console.log(`${machine}; ${pinning.note}`);
   const all: FlagCountResults[] = [];
   try {
     for (const flagCount of options.flagCounts) all.push(await benchFlagCount(flagCount));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  const header = `${machine}, after ${loadavg()[0]?.toFixed(2)}; ${options.connections} connections, ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s per run (${new Date().toISOString().slice(0, 10)})${options.acceptEncoding ? `, every request with Accept-Encoding: ${options.acceptEncoding}` : ''}. CPU µs/req is the implementation's own CPU time (user + system) per answer: steadier than requests/s when the machine is shared.`;
+  const runs = `${options.rounds} rounds, each loading every implementation in turn for ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s`;
+  const header = `${machine}, after ${loadavg()[0]?.toFixed(2)}; ${pinning.note}; ${options.connections} connections, ${runs} (${new Date().toISOString().slice(0, 10)})${options.acceptEncoding ? `, every request with Accept-Encoding: ${options.acceptEncoding}` : ''}. Medians over the rounds (peak RSS: the highest); req/s min–max shows the spread. CPU µs/req is the implementation's own CPU time (user + system) per answer: steadier than requests/s when the machine is shared.`;
   if (options.checkOnly) return;
   const report = markdownReport(all, header);
   console.log(`\n${report}`);

@@ -3,6 +3,10 @@ import { parseArgs } from 'node:util';
 export interface BenchOptions {
   /** Flag counts to run, e.g. [20, 200, 2000]. */
   readonly flagCounts: readonly number[];
+  /** Rounds per flag count; each round loads every implementation once, in turn. */
+  readonly rounds: number;
+  /** Pin the implementation and the load generator to different CPUs (taskset). */
+  readonly pin: boolean;
   /** Seconds measured per run, after the warm-up. */
   readonly durationSeconds: number;
   /** Seconds of load before each measured run, not counted. */
@@ -22,10 +26,15 @@ export interface BenchOptions {
   readonly output: string;
 }
 
-const USAGE = `npm run bench -- [--flags 20,200,2000] [--duration 10] [--warmup 3]
-  [--connections 50] [--only koa,original,bare] [--samples 200] [--check-only] [--profile dir]
-  [--accept-encoding 'gzip, deflate, br']
-  [--output bench/results/latest.md]`;
+const USAGE = `npm run bench -- [--flags 20,200,2000] [--rounds 3] [--duration 8] [--warmup 2]
+  [--no-pin] [--connections 50] [--only koa,original,bare] [--samples 200] [--check-only]
+  [--profile dir] [--accept-encoding 'gzip, deflate, br'] [--output bench/results/latest.md]
+
+Each round loads every implementation in turn (GET, then 304), so that a slow phase of a shared
+machine hits them alike; the table shows medians over the rounds. --pin (on by default, when
+taskset and 2 CPUs are there) runs the implementations on one CPU and the load generator on
+another. Time: flag counts x rounds x implementations x 2 runs x (warm-up + duration), plus
+start-ups: with the defaults 3 x 3 x 3 x 2 x 10 s, about 10 minutes.`;
 
 function positiveInteger(text: string, name: string): number {
   const value = Number(text);
@@ -40,8 +49,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     args: [...argv],
     options: {
       flags: { type: 'string', default: '20,200,2000' },
-      duration: { type: 'string', default: '10' },
-      warmup: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '3' },
+      pin: { type: 'boolean', default: true },
+      duration: { type: 'string', default: '8' },
+      warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '50' },
       only: { type: 'string', default: 'koa,original,bare' },
       samples: { type: 'string', default: '200' },
@@ -51,6 +62,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'accept-encoding': { type: 'string', default: '' },
       help: { type: 'boolean', default: false },
     },
+    allowNegative: true,
   });
   if (values.help) {
     console.log(USAGE);
@@ -62,6 +74,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   }
   return {
     flagCounts: values.flags.split(',').map((text) => positiveInteger(text.trim(), 'flags')),
+    rounds: positiveInteger(values.rounds, 'rounds'),
+    pin: values.pin,
     durationSeconds: positiveInteger(values.duration, 'duration'),
     warmupSeconds: Number(values.warmup),
     connections: positiveInteger(values.connections, 'connections'),

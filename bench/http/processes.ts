@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export interface RunningImplementation {
@@ -20,6 +20,8 @@ export interface ImplementationSpec {
   /** A request that answers 200 once the implementation serves flags. */
   readonly readyPath: string;
   readonly readyHeaders: Readonly<Record<string, string>>;
+  /** The CPU to run on (through `taskset -c`); any CPU when undefined. */
+  readonly cpu?: number | undefined;
 }
 
 export async function freePort(): Promise<number> {
@@ -59,6 +61,14 @@ function readCpuMs(pid: number): number {
   }
 }
 
+/** The CPU time and RSS measured must be the implementation's, not a wrapper's. */
+function assertRunsNode(pid: number, name: string): void {
+  const executable = realpathSync(`/proc/${pid}/exe`);
+  if (executable !== realpathSync(process.execPath)) {
+    throw new Error(`${name}: pid ${pid} runs ${executable}, not node`);
+  }
+}
+
 async function waitUntilReady(child: ChildProcess, spec: ImplementationSpec, origin: string) {
   const deadline = Date.now() + 60_000;
   let last = 'no answer';
@@ -83,7 +93,13 @@ export async function startImplementation(
 ): Promise<RunningImplementation> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [...spec.args], {
+  // taskset sets the CPU and then execs node: the child's pid is node's, so /proc/<pid> reads
+  // node's CPU time and RSS (checked below once it answers).
+  const [command, args] =
+    spec.cpu === undefined
+      ? [process.execPath, [...spec.args]]
+      : ['taskset', ['-c', String(spec.cpu), process.execPath, ...spec.args]];
+  const child = spawn(command, args, {
     env: { PATH: process.env.PATH ?? '', ...spec.env, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -98,6 +114,7 @@ export async function startImplementation(
   };
   try {
     await waitUntilReady(child, spec, origin);
+    assertRunsNode(pid, spec.name);
   } catch (error) {
     await stop();
     throw error;

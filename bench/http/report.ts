@@ -1,6 +1,8 @@
-import type { LoadResult } from './load.js';
+import type { RoundsResult } from './rounds.js';
 
-export type Implementation = 'koa' | 'original' | 'bare';
+/** In the order each round loads them. */
+export const IMPLEMENTATIONS = ['koa', 'original', 'bare'] as const;
+export type Implementation = (typeof IMPLEMENTATIONS)[number];
 
 export const LABELS: Readonly<Record<Implementation, string>> = {
   koa: 'unleash-koa-proxy',
@@ -13,34 +15,38 @@ export interface FlagCountResults {
   readonly bodyBytes: number;
   /** Contexts compared with the original, and how many answers differed. */
   readonly comparison?: { compared: number; mismatches: number };
-  readonly fresh: Partial<Record<Implementation, LoadResult>>;
-  readonly revalidation: Partial<Record<Implementation, LoadResult>>;
+  readonly fresh: Partial<Record<Implementation, RoundsResult>>;
+  readonly revalidation: Partial<Record<Implementation, RoundsResult>>;
 }
 
 const number = (value: number) => Math.round(value).toLocaleString('en-US');
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(0));
 const ratio = (value: number | undefined, base: number | undefined) =>
   value === undefined || base === undefined || base === 0 ? '' : `${(value / base).toFixed(1)}x`;
+const range = (result: RoundsResult) =>
+  result.minRequestsPerSecond === result.maxRequestsPerSecond
+    ? number(result.minRequestsPerSecond)
+    : `${number(result.minRequestsPerSecond)}–${number(result.maxRequestsPerSecond)}`;
 
 function rows(
   results: FlagCountResults,
-  set: Partial<Record<Implementation, LoadResult>>,
+  set: Partial<Record<Implementation, RoundsResult>>,
   base: Implementation,
   kind: string,
 ): string[] {
   const lines: string[] = [];
-  for (const implementation of ['koa', 'original', 'bare'] as const) {
+  for (const implementation of IMPLEMENTATIONS) {
     const result = set[implementation];
     if (result === undefined) continue;
     const failures = result.failures > 0 ? ` (${number(result.failures)} failed)` : '';
     lines.push(
-      `| ${results.flagCount} | ${kind} | ${LABELS[implementation]} | ${number(result.requestsPerSecond)}${failures} | ${ms(result.p50Ms)} | ${ms(result.p99Ms)} | ${result.peakRssMiB.toFixed(0)} | ${result.cpuMicrosPerRequest.toFixed(0)} | ${ratio(result.requestsPerSecond, set[base]?.requestsPerSecond)} |`,
+      `| ${results.flagCount} | ${kind} | ${LABELS[implementation]} | ${number(result.requestsPerSecond)}${failures} | ${range(result)} | ${ms(result.p50Ms)} | ${ms(result.p99Ms)} | ${result.peakRssMiB.toFixed(0)} | ${result.cpuMicrosPerRequest.toFixed(0)} | ${ratio(result.requestsPerSecond, set[base]?.requestsPerSecond)} |`,
     );
   }
   return lines;
 }
 
-/** The goals of issue 7, checked at 200 flags when that count was run. */
+/** The goals of issue 7, checked at 200 flags when that count was run (on the medians). */
 function targets(all: readonly FlagCountResults[]): string[] {
   const at200 = all.find((r) => r.flagCount === 200);
   const ours = at200?.fresh.koa;
@@ -64,8 +70,8 @@ export function markdownReport(all: readonly FlagCountResults[], header: string)
   const lines = [
     header,
     '',
-    '| flags | request | implementation | requests/s | p50 ms | p99 ms | peak RSS MiB | CPU µs/req | ratio |',
-    '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| flags | request | implementation | requests/s | req/s min–max | p50 ms | p99 ms | peak RSS MiB | CPU µs/req | ratio |',
+    '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const results of all) {
     lines.push(...rows(results, results.fresh, 'original', 'GET, new user each'));
