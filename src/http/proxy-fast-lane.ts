@@ -118,11 +118,11 @@ export function proxyFastLane(settings: FastLaneSettings): FastLane {
       response.end();
     } else {
       status = 200;
-      const body = Buffer.from(answer.body);
       headers['Content-Type'] = 'application/json; charset=utf-8';
-      headers['Content-Length'] = body.length;
+      headers['Content-Length'] = Buffer.byteLength(answer.body);
       response.writeHead(status, headers);
-      response.end(body);
+      // A string: Node writes it with the headers in one go (a Buffer took a bit more CPU).
+      response.end(answer.body);
     }
 
     settings.observeRequest('GET', route, status, Number(process.hrtime.bigint() - started) / 1e9);

@@ -131,12 +131,11 @@ class SnapshotEvaluator implements CompiledEvaluator {
         return flag.disabled;
       }
     }
-    const strategies = flag.strategies;
     const state = this.state;
-    if (strategies !== null) {
+    let strategy = flag.firstStrategy;
+    if (strategy !== null) {
       let enabled = false;
-      for (let s = 0; s < strategies.length; s++) {
-        const strategy = strategies[s] as NonNullable<CompiledFlag['strategies']>[number];
+      for (; strategy !== null; strategy = strategy.next) {
         if (!passes(strategy.constraints, state) || !strategy.check(state)) continue;
         enabled = true;
         if (strategy.variants !== null) {
