@@ -1,26 +1,26 @@
-import { constants as zlibConstants } from 'node:zlib';
 import type { Middleware } from 'koa';
 import compress from 'koa-compress';
+import { BROTLI_OPTIONS, COMPRESSION_THRESHOLD_BYTES, encodingFor } from '../http/compress-body.js';
 import type { ProxyState } from '../http/state.js';
 
 /**
- * koa-compress, entered only when the request accepts an encoding: without Accept-Encoding it
+ * koa-compress, entered only when the request accepts an encoding it would use: otherwise it
  * would only add `Vary: Accept-Encoding` and, after the route, inspect the response to settle on
- * identity. That inspection is skipped; the Vary header is kept, the answer still varies.
+ * identity. That inspection is skipped; the Vary header is kept, the answer still varies. A
+ * header that accepts nothing at all (`identity;q=0`, `*;q=0`) gets the answer uncompressed:
+ * koa-compress would set `Content-Encoding: undefined` and fail with a 500.
  *
  * Brotli at quality 1 rather than koa-compress's 4: measured with `npm run bench --
  * --accept-encoding 'gzip, deflate, br'` at 200 flags (a 9.6 KB answer), the proxy spent about
  * 430 µs of CPU per answer at quality 1 against 680 at 4, 640 for gzip level 6 and 520 for gzip
  * level 1, for 760 bytes on the wire against 610 at quality 4. Most of what is left is the cost
- * of a zlib stream per response, not of compressing.
+ * of a zlib stream per response, not of compressing; the GET fast lane
+ * (http/proxy-fast-lane.ts) compresses in one call with the same settings instead.
  */
 export function compression(): Middleware<ProxyState> {
-  const compressing = compress({
-    threshold: 1024,
-    br: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } },
-  });
+  const compressing = compress({ threshold: COMPRESSION_THRESHOLD_BYTES, br: BROTLI_OPTIONS });
   return (ctx, next) => {
-    if (ctx.get('Accept-Encoding') !== '') return compressing(ctx, next);
+    if (encodingFor(ctx.get('Accept-Encoding')) !== undefined) return compressing(ctx, next);
     // What ctx.vary gives after CORS's `Vary: Origin`, without parsing the header again.
     if (ctx.response.get('Vary') === 'Origin') ctx.set('Vary', 'Origin, Accept-Encoding');
     else ctx.vary('Accept-Encoding');

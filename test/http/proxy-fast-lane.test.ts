@@ -1,7 +1,9 @@
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_FLAGS } from '../fixtures/test-flags.js';
+import { buildWorkload } from '../fixtures/workload.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
 import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
 
@@ -164,5 +166,70 @@ describe('app.handleRequest on a server of your own', () => {
       await proxy.stop();
       await upstream.stop();
     }
+  });
+});
+
+describe('GET /proxy on the fast lane, compressed', () => {
+  // 200 flags: a 10 KB answer, over koa-compress's 1 KB threshold.
+  let upstream: FakeUnleash;
+  let fast: RunningProxy;
+  let normal: RunningProxy;
+
+  beforeAll(async () => {
+    upstream = await new FakeUnleash(buildWorkload(200)).start();
+    const settings = { UNLEASH_URL: upstream.url, UNLEASH_API_TOKEN: 't' };
+    fast = await startProxy({ clientKeys: [KEY] }, settings);
+    normal = await startProxy({ clientKeys: [KEY] }, { ...settings, ...KOA_ONLY });
+  });
+  afterAll(async () => {
+    await fast.stop();
+    await normal.stop();
+    await upstream.stop();
+  });
+
+  it('picks the encoding koa-compress picks and sends the same bytes', async () => {
+    const acceptEncodings = [
+      'gzip, deflate, br',
+      'gzip',
+      'deflate',
+      'br;q=0.5, gzip;q=0.9',
+      '*',
+      'identity',
+      'compress',
+      'gzip;q=0',
+    ];
+    for (const acceptEncoding of acceptEncodings) {
+      const headers = { Authorization: KEY, 'Accept-Encoding': acceptEncoding };
+      const path = '/proxy?userId=alice&sessionId=7';
+      const a = await get(`${fast.origin}${path}`, headers);
+      const b = await get(`${normal.origin}${path}`, headers);
+      expect(a, acceptEncoding).toEqual(b);
+      expect(a.status).toBe(200);
+      const raw = Buffer.from(a.body, 'base64');
+      const encoding = a.headers['content-encoding'];
+      const decoded =
+        encoding === 'br'
+          ? brotliDecompressSync(raw)
+          : encoding === 'gzip'
+            ? gunzipSync(raw)
+            : encoding === 'deflate'
+              ? inflateSync(raw)
+              : raw;
+      expect(JSON.parse(decoded.toString('utf8'))).toHaveProperty('toggles');
+    }
+  });
+
+  it('answers a header that accepts no encoding at all uncompressed, not with a 500', async () => {
+    for (const proxy of [fast, normal]) {
+      for (const acceptEncoding of ['identity;q=0', '*;q=0', 'identity;q=0, *;q=0']) {
+        const answer = await get(`${proxy.origin}/proxy?userId=alice`, {
+          Authorization: KEY,
+          'Accept-Encoding': acceptEncoding,
+        });
+        expect(answer.status, acceptEncoding).toBe(200);
+        expect(answer.headers['content-encoding']).toBeUndefined();
+      }
+    }
+    expect(normal.logs()).not.toContain('unhandled error');
   });
 });
