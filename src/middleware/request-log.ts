@@ -21,7 +21,7 @@ class RequestState implements ProxyState {
   }
 
   get log(): Logger {
-    this.child ??= this.root.child({ requestId: this.requestId });
+    this.child ??= requestLogger(this.root, this.requestId);
     return this.child;
   }
 }
@@ -62,7 +62,7 @@ export function requestLog(logger: Logger): Middleware<ProxyState> {
   };
 }
 
-/** A child logger with a new request id, for a request answered outside Koa. */
-export function requestLogger(logger: Logger): Logger {
-  return logger.child({ requestId: randomUUID() });
+/** The child logger of one request, carrying its id (a new one unless given). */
+export function requestLogger(logger: Logger, requestId: string = randomUUID()): Logger {
+  return logger.child({ requestId });
 }

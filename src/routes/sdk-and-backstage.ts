@@ -76,8 +76,7 @@ export function createSdkAndBackstage({
 
   return {
     requestMetrics: requestMetrics(metrics),
-    observeRequest: (method, route, status, seconds) =>
-      metrics.observeRequest(method, route, status, seconds),
+    observeRequest: metrics.observeRequest,
     routers: [
       clientRoutes({
         config,
