@@ -90,7 +90,7 @@ const sameRequest = () => `/proxy?${FIXED_QUERY}`;
 
 function show(name: Implementation, kind: string, result: LoadResult): void {
   console.log(
-    `  ${LABELS[name].padEnd(22)} ${kind.padEnd(5)} ${Math.round(result.requestsPerSecond).toString().padStart(7)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  RSS ${result.peakRssMiB.toFixed(0)} MiB  CPU ${result.cpuMicrosPerRequest.toFixed(0)} µs/req${result.failures ? `  ${result.failures} FAILED` : ''}`,
+    `  ${LABELS[name].padEnd(22)} ${kind.padEnd(5)} ${Math.round(result.requestsPerSecond).toString().padStart(7)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  RSS ${result.peakRssMiB.toFixed(0)} MiB  CPU ${result.cpuMicrosPerRequest.toFixed(0)} µs/req  turns ${result.loopTurnP50Ms.toFixed(1)}/${result.loopTurnP99Ms.toFixed(1)} ms${result.failures ? `  ${result.failures} FAILED` : ''}`,
   );
 }
 
@@ -197,7 +197,7 @@ async function main(): Promise<void> {
     rmSync(scratch, { recursive: true, force: true });
   }
   const runs = `${options.rounds} rounds, each loading every implementation in turn for ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s`;
-  const header = `${machine}, after ${loadavg()[0]?.toFixed(2)}; ${pinning.note}; ${options.connections} connections, ${runs} (${new Date().toISOString().slice(0, 10)})${options.acceptEncoding ? `, every request with Accept-Encoding: ${options.acceptEncoding}` : ''}. Medians over the rounds (peak RSS: the highest); req/s min–max shows the spread. CPU µs/req is the implementation's own CPU time (user + system) per answer: steadier than requests/s when the machine is shared.`;
+  const header = `${machine}, after ${loadavg()[0]?.toFixed(2)}; ${pinning.note}; ${options.connections} connections, ${runs} (${new Date().toISOString().slice(0, 10)})${options.acceptEncoding ? `, every request with Accept-Encoding: ${options.acceptEncoding}` : ''}. Medians over the rounds (peak RSS: the highest); req/s min–max shows the spread. CPU µs/req is the implementation's own CPU time (user + system) per answer: steadier than requests/s when the machine is shared. A loop turn is one pass of the implementation's event loop, which answers the requests that arrived during the pass before: a request waits from one to about two turns.`;
   if (options.checkOnly) return;
   const report = markdownReport(all, header);
   console.log(`\n${report}`);

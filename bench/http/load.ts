@@ -20,6 +20,9 @@ export interface LoadResult {
   readonly peakRssMiB: number;
   /** CPU time the implementation spent per answer, in µs: steadier than req/s on a busy machine. */
   readonly cpuMicrosPerRequest: number;
+  /** The implementation's event-loop turns during the run (see loop-probe.cjs), in ms. */
+  readonly loopTurnP50Ms: number;
+  readonly loopTurnP99Ms: number;
   /** Answers with another status, errors and timeouts: should be 0. */
   readonly failures: number;
   readonly total: number;
@@ -56,9 +59,11 @@ export async function runLoad(
     await fire(implementation.origin, settings, settings.warmupSeconds);
   }
   const stopSampling = sampleRss(implementation);
+  await implementation.loopTurns(); // starts counting the turns afresh
   const cpuBefore = implementation.cpuMs();
   const result = await fire(implementation.origin, settings, settings.durationSeconds);
   const cpuMs = implementation.cpuMs() - cpuBefore;
+  const turns = await implementation.loopTurns();
   const peakRssMiB = stopSampling();
   const statuses = result.statusCodeStats as unknown as Record<string, { count: number }>;
   const expected = statuses[String(settings.expectedStatus)]?.count ?? 0;
@@ -69,6 +74,8 @@ export async function runLoad(
     p99Ms: result.latency.p99,
     peakRssMiB,
     cpuMicrosPerRequest: (cpuMs * 1000) / Math.max(answered, 1),
+    loopTurnP50Ms: turns.p50Ms,
+    loopTurnP99Ms: turns.p99Ms,
     failures: answered - expected + result.errors + result.timeouts,
     total: answered,
   };

@@ -1,6 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, realpathSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The lengths of an implementation's event-loop turns over a stretch of time. */
+export interface LoopTurns {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+const LOOP_PROBE = fileURLToPath(new URL('./loop-probe.cjs', import.meta.url));
 
 export interface RunningImplementation {
   readonly name: string;
@@ -10,6 +21,8 @@ export interface RunningImplementation {
   rssMiB(): number;
   /** CPU time (user + system) the child has used so far, in ms (from /proc). */
   cpuMs(): number;
+  /** The child's event-loop turns since the last call (see loop-probe.cjs). */
+  loopTurns(): Promise<LoopTurns>;
   stop(): Promise<void>;
 }
 
@@ -87,30 +100,63 @@ async function waitUntilReady(child: ChildProcess, spec: ImplementationSpec, ori
   throw new Error(`${spec.name} not ready after 60 s: ${last}`);
 }
 
-/** Starts one implementation as a child process on PORT and waits until it answers. */
+/** Signals the child's loop probe and waits for the report it writes (see loop-probe.cjs). */
+function loopTurnsReader(pid: number, file: string): () => Promise<LoopTurns> {
+  let sequence = 0;
+  return async () => {
+    sequence += 1;
+    process.kill(pid, 'SIGUSR2');
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline) {
+      try {
+        const report = JSON.parse(readFileSync(file, 'utf8')) as LoopTurns & { sequence: number };
+        if (report.sequence === sequence) return report;
+      } catch {
+        // Not written yet, or being written.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`pid ${pid}: no event-loop report within 5 s`);
+  };
+}
+
+/**
+ * Starts one implementation as a child process on PORT, with the loop probe preloaded, and
+ * waits until it answers.
+ */
 export async function startImplementation(
   spec: ImplementationSpec,
 ): Promise<RunningImplementation> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
+  const probeDir = mkdtempSync(join(tmpdir(), 'bench-loop-'));
+  const loopFile = join(probeDir, 'turns.json');
+  const nodeArgs = ['--require', LOOP_PROBE, ...spec.args];
   // taskset sets the CPU and then execs node: the child's pid is node's, so /proc/<pid> reads
   // node's CPU time and RSS (checked below once it answers).
   const [command, args] =
     spec.cpu === undefined
-      ? [process.execPath, [...spec.args]]
-      : ['taskset', ['-c', String(spec.cpu), process.execPath, ...spec.args]];
+      ? [process.execPath, nodeArgs]
+      : ['taskset', ['-c', String(spec.cpu), process.execPath, ...nodeArgs]];
   const child = spawn(command, args, {
-    env: { PATH: process.env.PATH ?? '', ...spec.env, PORT: String(port) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...spec.env,
+      PORT: String(port),
+      BENCH_LOOP_FILE: loopFile,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const pid = child.pid ?? -1;
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(probeDir, { recursive: true, force: true });
   };
   try {
     await waitUntilReady(child, spec, origin);
@@ -125,6 +171,7 @@ export async function startImplementation(
     pid,
     rssMiB: () => readRssMiB(pid),
     cpuMs: () => readCpuMs(pid),
+    loopTurns: loopTurnsReader(pid, loopFile),
     stop,
   };
 }

@@ -40,7 +40,7 @@ function rows(
     if (result === undefined) continue;
     const failures = result.failures > 0 ? ` (${number(result.failures)} failed)` : '';
     lines.push(
-      `| ${results.flagCount} | ${kind} | ${LABELS[implementation]} | ${number(result.requestsPerSecond)}${failures} | ${range(result)} | ${ms(result.p50Ms)} | ${ms(result.p99Ms)} | ${result.peakRssMiB.toFixed(0)} | ${result.cpuMicrosPerRequest.toFixed(0)} | ${ratio(result.requestsPerSecond, set[base]?.requestsPerSecond)} |`,
+      `| ${results.flagCount} | ${kind} | ${LABELS[implementation]} | ${number(result.requestsPerSecond)}${failures} | ${range(result)} | ${ms(result.p50Ms)} | ${ms(result.p99Ms)} | ${result.peakRssMiB.toFixed(0)} | ${result.cpuMicrosPerRequest.toFixed(0)} | ${ms(result.loopTurnP50Ms)} / ${ms(result.loopTurnP99Ms)} | ${ratio(result.requestsPerSecond, set[base]?.requestsPerSecond)} |`,
     );
   }
   return lines;
@@ -70,8 +70,8 @@ export function markdownReport(all: readonly FlagCountResults[], header: string)
   const lines = [
     header,
     '',
-    '| flags | request | implementation | requests/s | req/s min–max | p50 ms | p99 ms | peak RSS MiB | CPU µs/req | ratio |',
-    '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| flags | request | implementation | requests/s | req/s min–max | p50 ms | p99 ms | peak RSS MiB | CPU µs/req | loop turn p50 / p99 ms | ratio |',
+    '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const results of all) {
     lines.push(...rows(results, results.fresh, 'original', 'GET, new user each'));

@@ -1,7 +1,7 @@
 import type { LoadResult } from './load.js';
 
 /**
- * One implementation and request kind over all rounds: medians of req/s, latency and CPU, so
+ * One implementation and request kind over all rounds: medians of req/s, latency, CPU and event-loop turns, so
  * that one slow phase of a shared machine does not decide the result; the worst peak RSS,
  * since memory is a ceiling; and the req/s range, to show how noisy the machine was.
  */
@@ -28,6 +28,8 @@ export function summarizeRounds(rounds: readonly LoadResult[]): RoundsResult {
     p99Ms: median(all((result) => result.p99Ms)),
     peakRssMiB: Math.max(...all((result) => result.peakRssMiB)),
     cpuMicrosPerRequest: median(all((result) => result.cpuMicrosPerRequest)),
+    loopTurnP50Ms: median(all((result) => result.loopTurnP50Ms)),
+    loopTurnP99Ms: median(all((result) => result.loopTurnP99Ms)),
     failures: all((result) => result.failures).reduce((sum, value) => sum + value, 0),
     total: all((result) => result.total).reduce((sum, value) => sum + value, 0),
     rounds: rounds.length,

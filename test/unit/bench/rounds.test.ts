@@ -9,6 +9,8 @@ const run = (requestsPerSecond: number, peakRssMiB: number, failures = 0): LoadR
   p99Ms: requestsPerSecond / 100,
   peakRssMiB,
   cpuMicrosPerRequest: 1_000_000 / requestsPerSecond,
+  loopTurnP50Ms: requestsPerSecond / 2000,
+  loopTurnP99Ms: requestsPerSecond / 500,
   failures,
   total: requestsPerSecond,
 });
@@ -22,6 +24,8 @@ describe('benchmark rounds', () => {
       p99Ms: 50,
       peakRssMiB: 130,
       cpuMicrosPerRequest: 200,
+      loopTurnP50Ms: 2.5,
+      loopTurnP99Ms: 10,
       failures: 2,
       total: 15000,
       rounds: 3,
