@@ -184,6 +184,7 @@ export function assembleApp(
 
   // GET /proxy and /proxy/all answered on node:http when that is the same answer (perf, see
   // the file); everything else, and whatever the lane hands back, goes to Koa.
+  const koaListener = koa.callback();
   const fastLane: FastLane | undefined = fastLaneApplies({
     ...config,
     enricherCount: plugins.enrichers.length,
@@ -199,9 +200,9 @@ export function assembleApp(
         logger,
         observeRequest: sdkAndBackstage.observeRequest,
         isDraining: () => drain.isDraining,
+        handOff: (request, response) => void koaListener(request, response),
       })
     : undefined;
-  const koaListener = koa.callback();
   const listener: RequestListener = fastLane
     ? (request, response) => {
         if (!fastLane(request, response)) void koaListener(request, response);

@@ -37,4 +37,6 @@ export interface EvaluatedToggle {
  */
 export interface Evaluator {
   evaluate(context: EvaluationContext, names?: readonly string[]): EvaluatedToggle[];
+  /** `contexts.map((context) => evaluate(context))`, possibly computed faster. */
+  evaluateMany?(contexts: readonly EvaluationContext[]): EvaluatedToggle[][];
 }

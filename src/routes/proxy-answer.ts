@@ -46,15 +46,14 @@ export interface AnswerRequest {
 export const PROXY_CACHE_CONTROL = 'public, max-age=2';
 
 /**
- * An ETag from the flags, route, credential and context (a matching If-None-Match gets 304
- * without evaluating), else the flags evaluated for the context, as JSON. Used by the routes
- * (through `proxyAnswer`) and by the GET fast lane (http/proxy-fast-lane.ts).
+ * The ETag of an answer, computed without evaluating: from the flags, route, credential and
+ * context. `notModified` when the caller's If-None-Match already holds it.
  */
-export function answerFor(
+export function answerEtag(
   live: LiveFlagSet,
   context: EvaluationContext,
   { routeKey, credentialId, selection, ifNoneMatch }: AnswerRequest,
-): Answer {
+): { etag: string; notModified: boolean } {
   // When a flag reads the clock and the caller did not fix the time, the answer only holds
   // for a period of time: the tag names the period it was computed in.
   const period =
@@ -69,9 +68,22 @@ export function answerFor(
   );
   // The tag covers method, route, flag names and context, so a POST can revalidate too:
   // unleash-proxy-client in POST mode sends If-None-Match.
-  if (ifNoneMatchHits(ifNoneMatch, etag)) return { etag, body: undefined };
-  const toggles = live.evaluator.evaluate(context, selection.names);
-  return { etag, body: togglesBody(toggles, selection.onlyEnabled) };
+  return { etag, notModified: ifNoneMatchHits(ifNoneMatch, etag) };
+}
+
+/**
+ * The ETag (see `answerEtag`) and, unless the caller's If-None-Match holds it, the flags
+ * evaluated for the context, as JSON. Used by the routes (through `proxyAnswer`).
+ */
+export function answerFor(
+  live: LiveFlagSet,
+  context: EvaluationContext,
+  request: AnswerRequest,
+): Answer {
+  const { etag, notModified } = answerEtag(live, context, request);
+  if (notModified) return { etag, body: undefined };
+  const toggles = live.evaluator.evaluate(context, request.selection.names);
+  return { etag, body: togglesBody(toggles, request.selection.onlyEnabled) };
 }
 
 /** The answer of the /proxy routes, on Koa. */

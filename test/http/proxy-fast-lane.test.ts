@@ -133,6 +133,19 @@ describe.each([
     }
   });
 
+  it('answers requests that arrive together, each for its own user', async () => {
+    // 200s that arrive in one turn of the event loop are evaluated together on the lane.
+    const auth = { Authorization: KEY };
+    const paths = Array.from({ length: 60 }, (_, n) => `/proxy?userId=user-${n}&sessionId=${n}`);
+    const wave = (origin: string) =>
+      Promise.all(paths.map((path) => get(`${origin}${base}${path}`, auth)));
+    const [lane, koa] = await Promise.all([wave(fast.origin), wave(normal.origin)]);
+    expect(lane).toEqual(koa);
+    expect(lane.every((answer) => answer.status === 200)).toBe(true);
+    // Each answer is for its own context (the tag covers it).
+    expect(new Set(lane.map((answer) => answer.headers.etag)).size).toBe(paths.length);
+  });
+
   it('writes the same request log lines and request metrics', async () => {
     expect(requestLines(fast.logs())).toEqual(requestLines(normal.logs()));
     const metrics = async (proxy: RunningProxy) =>

@@ -76,4 +76,24 @@ describe('compiled evaluator equals the reference evaluator', () => {
       expect(compiled.evaluate(context, names)).toEqual(reference.evaluate(context, names));
     }
   });
+
+  it('evaluateMany: every context of a batch gets what evaluate gives it alone', () => {
+    // Flag by flag across the batch, each request with its own memo of evaluated flags (and
+    // parents): batches of different sizes, one after another, must not mix their requests.
+    const workload = buildWorkload(200, 6);
+    const snapshot = createSnapshot(1, workload.features, workload.segments);
+    const compiled = compileEvaluator(snapshot, { customStrategies: [] });
+    const contexts = randomContexts(600, 7);
+    vi.spyOn(Math, 'random').mockReturnValue(0.61);
+    const alone = contexts.map((context) => compiled.evaluate(context));
+    let from = 0;
+    for (const size of [1, 50, 7, 200, 2, 340]) {
+      const batch = contexts.slice(from, from + size);
+      expect(compiled.evaluateMany(batch)).toEqual(alone.slice(from, from + size));
+      from += size;
+    }
+    expect(from).toBe(contexts.length);
+    // A batch's answers differ between its requests: the memo is per request.
+    expect(new Set(alone.map((toggles) => JSON.stringify(toggles))).size).toBeGreaterThan(500);
+  });
 });

@@ -165,6 +165,11 @@ describe('compiled evaluator fallback and edge cases', () => {
     },
   );
 
+  it('evaluates a batch as it evaluates each request, fallback flags included', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    expect(compiled.evaluateMany(contexts)).toEqual(contexts.map((c) => reference.evaluate(c)));
+  });
+
   it('returns results that are safe to share between requests', () => {
     const [first] = compiled.evaluate({ properties: {} }, ['missing-segment']);
     expect(Object.isFrozen(first)).toBe(true);
