@@ -82,7 +82,7 @@ interface Waiting {
  * requests that arrived in the same turn are evaluated together, flag by flag across all of
  * them (`evaluateMany`): each flag's compiled parts are read from memory once per turn instead
  * of once per request, after the network stack has pushed them out of the CPU's caches. Under
- * load that cut the CPU of a GET at 200 flags by about two fifths; a lone request waits for
+ * load that cut the CPU of a GET at 200 flags by a third to a half; a lone request waits for
  * nothing but the rest of its own turn.
  *
  * It takes only what it answers exactly as Koa would, and hands anything else to Koa, having
@@ -192,21 +192,18 @@ export function proxyFastLane(settings: FastLaneSettings): FastLane {
         ? evaluator.evaluateMany(contexts)
         : contexts.map((context) => evaluator.evaluate(context));
     } catch {
-      // Not expected (custom strategies are guarded), but one request must not fail the
-      // others: each is evaluated alone below, and one that still throws goes to Koa.
+      // Not expected (custom strategies are guarded), but one request must not cost the
+      // others their answers: each is then evaluated alone, and one that throws goes to Koa.
     }
-    group.forEach((entry, k) => {
-      const { request, response, prepared, started } = entry;
-      let toggles = results?.[k];
-      if (toggles === undefined) {
-        try {
-          toggles = evaluator.evaluate(prepared.context);
-        } catch {
-          settings.handOff(request, response); // Koa's error middleware answers
-          return;
-        }
+    group.forEach(({ request, response, prepared, started }, k) => {
+      try {
+        const toggles = results?.[k] ?? evaluator.evaluate(prepared.context);
+        write(prepared, response, started, togglesBody(toggles, prepared.onlyEnabled));
+      } catch {
+        // Koa's error middleware answers, unless this answer had begun: then it is cut off.
+        if (response.headersSent) response.destroy();
+        else settings.handOff(request, response);
       }
-      write(prepared, response, started, togglesBody(toggles, prepared.onlyEnabled));
     });
   }
 

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveFlags } from '../../src/evaluation/live-flags.js';
 import type { EvaluatedToggle, EvaluationContext, Evaluator } from '../../src/evaluation/types.js';
@@ -108,5 +108,27 @@ describe('the fast lane, evaluating a turn of requests together', () => {
       status: 500,
       body: '{"error":"handed to Koa"}',
     });
+  });
+
+  it('keeps answering after callers that leave before their answer', async () => {
+    const origin = await startLane(new PickyEvaluator(), { now: false });
+    const { port } = new URL(origin);
+    const left = Array.from(
+      { length: 20 },
+      (_, i) =>
+        new Promise<void>((resolve) => {
+          const socket = connect(Number(port), '127.0.0.1');
+          const head = `GET /proxy?userId=gone-${i} HTTP/1.1\r\nHost: x\r\nAuthorization: key\r\n\r\n`;
+          // Gone once the request is on its way, before the answer.
+          socket.write(head, () => {
+            socket.destroy();
+            resolve();
+          });
+        }),
+    );
+    await Promise.all(left);
+    const answer = await fetchUser(origin, 'still-here');
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).toggles[0].name).toBe('for-still-here');
   });
 });
