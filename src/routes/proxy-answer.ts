@@ -73,13 +73,9 @@ export function answerEtag(
 
 /**
  * The ETag (see `answerEtag`) and, unless the caller's If-None-Match holds it, the flags
- * evaluated for the context, as JSON. Used by the routes (through `proxyAnswer`).
+ * evaluated for the context, as JSON: the routes' answer (the fast lane evaluates later).
  */
-export function answerFor(
-  live: LiveFlagSet,
-  context: EvaluationContext,
-  request: AnswerRequest,
-): Answer {
+function answerFor(live: LiveFlagSet, context: EvaluationContext, request: AnswerRequest): Answer {
   const { etag, notModified } = answerEtag(live, context, request);
   if (notModified) return { etag, body: undefined };
   const toggles = live.evaluator.evaluate(context, request.selection.names);
