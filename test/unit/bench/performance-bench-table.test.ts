@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generatedSection } from '../../helpers/readme-sections.js';
 
-describe('README benchmark table', () => {
+describe('docs/performance.md benchmark table', () => {
   it('is bench/results/latest.md (run `npm run readme` after `npm run bench`)', () => {
-    const readme = readFileSync('README.md', 'utf8');
+    const page = readFileSync('docs/performance.md', 'utf8');
     const results = readFileSync('bench/results/latest.md', 'utf8').trimEnd();
-    expect(generatedSection(readme, 'bench-table')).toBe(results);
+    expect(generatedSection(page, 'bench-table')).toBe(results);
   });
 });
