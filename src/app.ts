@@ -4,17 +4,19 @@ import type { DestinationStream } from 'pino';
 import { type Env, loadConfig, type ProxyConfig, type ProxyOptions } from './config/load-config.js';
 import { finalizeContext } from './context/build-context.js';
 import { createEnrichment } from './context/enrich-context.js';
+import type { EvaluationPipeline } from './dialects/evaluation-endpoint.js';
+import { proxyRoutes } from './dialects/proxy/proxy-routes.js';
 import { compileEvaluator } from './evaluation/compile/index.js';
+import { EvaluationService } from './evaluation/evaluation-service.js';
 import { LiveFlags } from './evaluation/live-flags.js';
 import { createHttpServer } from './http/create-server.js';
-import { type FastLane, fastLaneApplies, proxyFastLane } from './http/proxy-fast-lane.js';
 import type { ProxyState } from './http/state.js';
 import { createLogger, type Logger } from './logger.js';
 import { clientIp } from './middleware/client-ip.js';
 import { CredentialChecker, requireCredential } from './middleware/client-key-auth.js';
 import { compression } from './middleware/compression.js';
 import { ConnectionDrain } from './middleware/connection-drain.js';
-import { cors, corsHeadersFor } from './middleware/cors.js';
+import { cors } from './middleware/cors.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { queryLimits } from './middleware/query-limits.js';
 import { rateLimitGuards } from './middleware/rate-limit.js';
@@ -28,8 +30,6 @@ import type { ContextEnricher } from './plugins/types.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { mountRoutes } from './routes/mount-routes.js';
-import { proxyAnswer } from './routes/proxy-answer.js';
-import { proxyRoutes } from './routes/proxy-routes.js';
 import { createSdkAndBackstage } from './routes/sdk-and-backstage.js';
 import { createFlagStore } from './unleash/flag-store.js';
 import { readOfflineFlags } from './unleash/offline-flags.js';
@@ -49,17 +49,24 @@ export interface CreateAppOptions extends ProxyOptions {
   readonly expCustomEnrichers?: readonly ContextEnricher[];
   /** Where log lines go; stdout by default. */
   readonly logDestination?: DestinationStream;
+  /**
+   * Called with the Koa app before the routes are mounted, as the original's `preHook` was
+   * with its Express app: middleware it adds runs for every request, GET /proxy included,
+   * after the proxy's own (errors, log, metrics, CORS, compression, client IP, query limits)
+   * and before the routes and their guards.
+   */
+  readonly preHook?: (koa: Koa<ProxyState>) => void;
 }
 
 export interface ProxyApp {
   readonly config: ProxyConfig;
   /**
-   * The Koa app behind every route. `listen` and `handleRequest` answer most GET /proxy and
-   * /proxy/all requests before it (http/proxy-fast-lane.ts), so middleware added here sees
-   * those only when the lane hands them over; its own `callback()` has no lane.
+   * The Koa app that answers every request. Middleware a program adds with `koa.use` before
+   * `listen` runs after the proxy's own (errors, log, metrics, CORS, client IP...) and after
+   * the routes; see `CreateAppOptions.preHook` for middleware that runs before the routes.
    */
   readonly koa: Koa<ProxyState>;
-  /** The request listener `listen` uses (fast lane, then Koa), for a server of your own. */
+  /** The request listener `listen` uses (Koa's callback), for a server of your own. */
   readonly handleRequest: RequestListener;
   readonly logger: Logger;
   /** The client keys in force: the configured ones, or the demo key on the bundled flags. */
@@ -161,53 +168,35 @@ export function assembleApp(
   koa.use(errorHandler());
   koa.use(cors(config));
   koa.use(compression()); // koa-compress when the request accepts an encoding
-  const resolveClientIp = trustedProxyResolver(config.trustProxy);
-  koa.use(clientIp(resolveClientIp));
+  koa.use(clientIp(trustedProxyResolver(config.trustProxy)));
   koa.use(queryLimits(config)); // query length, parameter count, encoding
-  const answer = proxyAnswer(flags, (requested, ctx) =>
-    enrich(
-      finalizeContext(requested, {
-        clientIp: ctx.state.clientIp,
-        appName: config.unleashAppName,
-        environmentOverride,
-      }),
-      ctx,
-    ),
-  );
+  const pipeline: EvaluationPipeline = {
+    flagSetOf: () => flags.current(),
+    prepareContext: (requested, ctx) =>
+      enrich(
+        finalizeContext(requested, {
+          clientIp: ctx.state.clientIp,
+          appName: config.unleashAppName,
+          environmentOverride,
+        }),
+        ctx,
+      ),
+    service: new EvaluationService(),
+  };
+  options.preHook?.(koa);
   const routers = [
     healthRoutes(flags),
-    proxyRoutes({ config, guards, answer }),
+    proxyRoutes({
+      limits: config,
+      enableAllEndpoint: config.enableAllEndpoint,
+      pipeline,
+      guards,
+    }),
     ...sdkAndBackstage.routers,
   ];
   if (config.enableOAS) routers.push(docsRoutes(config)); // OpenAPI document and Swagger UI
   mountRoutes(koa, config.proxyBasePath, routers);
-
-  // GET /proxy and /proxy/all answered on node:http when that is the same answer (perf, see
-  // the file); everything else, and whatever the lane hands back, goes to Koa.
-  const koaListener = koa.callback();
-  const fastLane: FastLane | undefined = fastLaneApplies({
-    ...config,
-    enricherCount: plugins.enrichers.length,
-  })
-    ? proxyFastLane({
-        ...config,
-        basePath: config.proxyBasePath,
-        contextDefaults: { appName: config.unleashAppName, environmentOverride },
-        resolveClientIp,
-        flags,
-        checker,
-        corsHeaders: corsHeadersFor(config),
-        logger,
-        observeRequest: sdkAndBackstage.observeRequest,
-        isDraining: () => drain.isDraining,
-        handOff: (request, response) => void koaListener(request, response),
-      })
-    : undefined;
-  const listener: RequestListener = fastLane
-    ? (request, response) => {
-        if (!fastLane(request, response)) void koaListener(request, response);
-      }
-    : koaListener;
+  const listener = koa.callback();
 
   const servers = new Set<Server>();
   return {

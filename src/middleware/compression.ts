@@ -14,8 +14,7 @@ import type { ProxyState } from '../http/state.js';
  * --accept-encoding 'gzip, deflate, br'` at 200 flags (a 9.6 KB answer), the proxy spent about
  * 430 µs of CPU per answer at quality 1 against 680 at 4, 640 for gzip level 6 and 520 for gzip
  * level 1, for 760 bytes on the wire against 610 at quality 4. Most of what is left is the cost
- * of a zlib stream per response, not of compressing; the GET fast lane
- * (http/proxy-fast-lane.ts) compresses in one call with the same settings instead.
+ * of a zlib stream per response, not of compressing.
  */
 export function compression(): Middleware<ProxyState> {
   const compressing = compress({ threshold: COMPRESSION_THRESHOLD_BYTES, br: BROTLI_OPTIONS });

@@ -17,14 +17,13 @@ function withOrigin(existing: string): string {
 }
 
 /** The CORS headers of an answer to a request with this Origin (none when not allowed). */
-export type CorsHeaders = (requestOrigin: string) => Readonly<Record<string, string>> | undefined;
+type CorsHeaders = (requestOrigin: string) => Readonly<Record<string, string>> | undefined;
 
 /**
  * The headers @koa/cors sets on a request that is not a preflight, with the original proxy's
- * defaults and CORS_* settings, from values computed once rather than per request. Shared by
- * the Koa middleware below and the GET fast lane (http/proxy-fast-lane.ts).
+ * defaults and CORS_* settings, from values computed once rather than per request.
  */
-export function corsHeadersFor(config: ProxyConfig): CorsHeaders {
+function corsHeadersFor(config: ProxyConfig): CorsHeaders {
   const allowedOrigins = config.corsOrigin === '*' ? undefined : new Set(config.corsOrigin);
   const credentials = config.corsCredentials;
   const exposeHeaders = config.corsExposedHeaders.join(',');

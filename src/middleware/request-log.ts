@@ -35,8 +35,8 @@ export interface RequestLine {
   readonly started: bigint;
 }
 
-/** The one line per request, as the Koa middleware and the GET fast lane both write it. */
-export function writeRequestLine(log: Logger, { method, route, status, started }: RequestLine) {
+/** The one line per request: method, route template, status, duration. */
+function writeRequestLine(log: Logger, { method, route, status, started }: RequestLine) {
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
   log.info({ method, route, status, durationMs: Math.round(durationMs * 100) / 100 }, 'request');
 }
@@ -62,7 +62,7 @@ export function requestLog(logger: Logger): Middleware<ProxyState> {
   };
 }
 
-/** The child logger of one request, carrying its id (a new one unless given). */
-export function requestLogger(logger: Logger, requestId: string = randomUUID()): Logger {
+/** The child logger of one request, carrying its id. */
+function requestLogger(logger: Logger, requestId: string): Logger {
   return logger.child({ requestId });
 }

@@ -1,8 +1,8 @@
+import { PROXY_ROUTES } from '../dialects/proxy/proxy-definitions.js';
 import { BACKSTAGE_ROUTES } from '../routes/backstage-definitions.js';
 import { CLIENT_ROUTES } from '../routes/client-definitions.js';
 import { DOCS_ROUTES } from '../routes/docs-definitions.js';
 import { HEALTH_ROUTES } from '../routes/health-definitions.js';
-import { PROXY_ROUTES } from '../routes/proxy-definitions.js';
 import type { RouteDefinition } from './define-route.js';
 
 /**

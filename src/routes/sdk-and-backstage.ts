@@ -5,7 +5,7 @@ import type { LiveFlags } from '../evaluation/live-flags.js';
 import { readinessMaxAgeMs, SyncTracker } from '../health/flag-freshness.js';
 import type { ProxyState } from '../http/state.js';
 import type { Logger } from '../logger.js';
-import { createProxyMetrics, type ProxyMetrics } from '../metrics/prometheus.js';
+import { createProxyMetrics } from '../metrics/prometheus.js';
 import { createUsagePipeline } from '../metrics/usage-pipeline.js';
 import type { CredentialChecker } from '../middleware/client-key-auth.js';
 import { requestMetrics } from '../middleware/request-metrics.js';
@@ -29,8 +29,6 @@ export interface SdkAndBackstageDeps {
 export interface SdkAndBackstage {
   /** Goes right inside the request log, outside the error handler. */
   readonly requestMetrics: Middleware<ProxyState>;
-  /** The same count and duration, for a request answered outside Koa. */
-  readonly observeRequest: ProxyMetrics['observeRequest'];
   readonly routers: readonly Router<ProxyState>[];
   /** Starts forwarding usage counts to Unleash. */
   start(): void;
@@ -76,7 +74,6 @@ export function createSdkAndBackstage({
 
   return {
     requestMetrics: requestMetrics(metrics),
-    observeRequest: metrics.observeRequest,
     routers: [
       clientRoutes({
         config,

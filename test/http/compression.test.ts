@@ -93,4 +93,13 @@ describe('compression', () => {
     const response = await rawPost(`${online.base}/proxy`, '{"toggles":["always-on"]}', 'gzip');
     expect(response.headers['content-encoding']).toBeUndefined();
   });
+
+  it('answers a header that accepts no encoding at all uncompressed, not with a 500', async () => {
+    for (const acceptEncoding of ['identity;q=0', '*;q=0', 'identity;q=0, *;q=0']) {
+      const response = await rawPost(`${online.base}/proxy`, manyToggles, acceptEncoding);
+      expect(response.status, acceptEncoding).toBe(200);
+      expect(response.headers['content-encoding']).toBeUndefined();
+    }
+    expect(online.proxy.logs()).not.toContain('unhandled error');
+  });
 });

@@ -1,4 +1,4 @@
-import type { EvaluatedToggle } from '../evaluation/types.js';
+import type { EvaluatedToggle } from '../../evaluation/types.js';
 
 /**
  * The compiled evaluator answers with shared, frozen result objects, a handful per flag, built

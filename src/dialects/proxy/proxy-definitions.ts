@@ -10,16 +10,19 @@ import {
   UnauthorizedError,
   UnsupportedMediaTypeError,
   UriTooLongError,
-} from '../errors.js';
+} from '../../errors.js';
 import {
   defineRoute,
   errorResponse,
   jsonResponse,
   type ResponseDoc,
   type RouteDefinition,
-} from '../openapi/define-route.js';
-import { STANDARD_CONTEXT_FIELD_DOCS, STANDARD_CONTEXT_FIELDS } from '../schemas/context-schema.js';
-import { proxyRequestSchema, togglesResponseSchema } from '../schemas/proxy-schemas.js';
+} from '../../openapi/define-route.js';
+import {
+  STANDARD_CONTEXT_FIELD_DOCS,
+  STANDARD_CONTEXT_FIELDS,
+} from '../../schemas/context-schema.js';
+import { proxyRequestSchema, togglesResponseSchema } from '../../schemas/proxy-schemas.js';
 
 /** The GET form of the context: the same standard fields as the JSON context, as text. */
 const contextQueryParameters: ParameterObject[] = [

@@ -1,0 +1,99 @@
+import type { Middleware } from 'koa';
+import type { RequestedContext } from '../context/build-context.js';
+import { NotReadyError } from '../errors.js';
+import type { EvaluationService } from '../evaluation/evaluation-service.js';
+import type { LiveFlagSet } from '../evaluation/live-flags.js';
+import type { EvaluatedToggle, EvaluationContext } from '../evaluation/types.js';
+import type { ProxyContext, ProxyState } from '../http/state.js';
+import { answerEtag } from './answer-etag.js';
+
+/**
+ * An evaluation endpoint is one route of a dialect (`/proxy`, the frontend API, OFREP...):
+ *
+ *   read the request -> (credential: the route's guards) -> scope: the caller's flag set
+ *   -> context (defaults, enrichers) -> ETag / 304 -> evaluation service -> render
+ *
+ * A dialect writes the two ends, its reader and its renderer (plus its routes and their
+ * OpenAPI); `evaluationHandler` and the services below are the same for every dialect.
+ * See docs/architecture.md.
+ */
+
+/** Which flags a caller asked for; a dialect adds what its renderer needs. */
+export interface FlagSelection {
+  /** Exactly these flags, in this order (unknown ones disabled); undefined: every flag. */
+  readonly names?: readonly string[];
+}
+
+/** What a dialect reads from a request: the context as the caller sent it and its selection. */
+export interface EvaluationRequest<Selection extends FlagSelection> {
+  readonly context: RequestedContext;
+  readonly selection: Selection;
+}
+
+/** Reads a request; throws an AppError (a 4xx) for input it refuses. */
+export type RequestReader<Selection extends FlagSelection> = (
+  ctx: ProxyContext,
+) => EvaluationRequest<Selection> | Promise<EvaluationRequest<Selection>>;
+
+/** The body of a 200, as JSON text, in the dialect's shape. */
+export type Renderer<Selection extends FlagSelection> = (
+  toggles: readonly EvaluatedToggle[],
+  selection: Selection,
+) => string;
+
+/** One evaluation route of a dialect: the parts that are its own. */
+export interface EvaluationEndpoint<Selection extends FlagSelection> {
+  readonly read: RequestReader<Selection>;
+  readonly render: Renderer<Selection>;
+  /** The Cache-Control header of its 200s and 304s. */
+  readonly cacheControl: string;
+}
+
+/** The flag set a caller's request is evaluated against (its environment, say); undefined until loaded. */
+export type FlagSetResolver = (ctx: ProxyContext) => LiveFlagSet | undefined;
+
+/** Turns what the caller sent into the context flags are evaluated against (defaults, enrichers). */
+export type ContextPreparer = (
+  requested: RequestedContext,
+  ctx: ProxyContext,
+) => Promise<EvaluationContext> | EvaluationContext;
+
+/** What every dialect's endpoints share, built once by the app. */
+export interface EvaluationPipeline {
+  readonly flagSetOf: FlagSetResolver;
+  readonly prepareContext: ContextPreparer;
+  readonly service: EvaluationService;
+}
+
+/**
+ * The route handler of an evaluation endpoint, run after the route's guards (readiness, rate
+ * limits, credential) have let the request in.
+ */
+export function evaluationHandler<Selection extends FlagSelection>(
+  endpoint: EvaluationEndpoint<Selection>,
+  { flagSetOf, prepareContext, service }: EvaluationPipeline,
+): Middleware<ProxyState> {
+  return async (ctx) => {
+    const { context: requested, selection } = await endpoint.read(ctx);
+    const flagSet = flagSetOf(ctx);
+    if (flagSet === undefined) throw new NotReadyError(); // the readiness guard comes first
+    const context = await prepareContext(requested, ctx);
+    const { etag, notModified } = answerEtag(flagSet, context, {
+      routeKey: `${ctx.method} ${ctx._matchedRoute ?? ctx.path}`,
+      credentialId: ctx.state.credentialId ?? '',
+      names: selection.names,
+      ifNoneMatch: ctx.get('If-None-Match'),
+    });
+    ctx.set('ETag', etag);
+    ctx.set('Cache-Control', endpoint.cacheControl);
+    if (notModified) {
+      ctx.status = 304;
+      return;
+    }
+    const toggles = await service.evaluate(flagSet, context, selection.names);
+    // A string, rendered from cached parts: Koa (and koa-compress, for its threshold) would
+    // otherwise stringify an object body twice per request.
+    ctx.type = 'application/json';
+    ctx.body = endpoint.render(toggles, selection);
+  };
+}
