@@ -112,3 +112,45 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** 401 of the Unleash-token APIs: no token, or one Unleash does not know. */
+export class InvalidTokenError extends AppError {
+  constructor(message: string) {
+    super(401, 'INVALID_TOKEN', message);
+  }
+}
+
+/** 403: a valid token of a kind this API does not take (backend on frontend paths...). */
+export class WrongTokenTypeError extends AppError {
+  constructor(presented: string, expected: string) {
+    super(
+      403,
+      'WRONG_TOKEN_TYPE',
+      `This endpoint takes ${expected} tokens; the token presented is a ${presented} token.`,
+      { presented, expected },
+    );
+  }
+}
+
+/** 403: a valid token for flags this proxy does not synchronize (no configured token covers it). */
+export class ScopeNotCoveredError extends AppError {
+  constructor(missing: string) {
+    super(
+      403,
+      'SCOPE_NOT_COVERED',
+      `This proxy has no backend token for ${missing}: add one that covers it to UNLEASH_API_TOKENS (or TOKENS).`,
+      { missing },
+    );
+  }
+}
+
+/** 503: Unleash could not be asked about a token seen for the first time. */
+export class TokenValidationUnavailableError extends AppError {
+  constructor() {
+    super(
+      503,
+      'TOKEN_VALIDATION_UNAVAILABLE',
+      'The proxy cannot validate this token with Unleash right now; retry later.',
+    );
+  }
+}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConfigError } from '../errors.js';
+import { readPretrustedToken, readTokenClaim } from '../scopes/unleash-token.js';
 import { OPTIONS, type OptionName, type OptionSpec, type ParsedOptions } from './options.js';
 import { ParseError } from './parsers.js';
 
@@ -20,7 +21,20 @@ export type ProxyConfig = ParsedOptions & {
   readonly unleashInstanceId: string;
   /** Client keys and legacy proxy secrets together. */
   readonly allClientKeys: readonly string[];
+  /**
+   * The backend tokens to synchronize with, in order: UNLEASH_API_TOKEN first (the scope
+   * /proxy serves), then UNLEASH_API_TOKENS / TOKENS, duplicates removed. Empty offline.
+   */
+  readonly scopeTokens: readonly string[];
+  /** PRETRUSTED_TOKENS, read: valid without asking Unleash. */
+  readonly trustedTokens: readonly TrustedToken[];
 };
+
+export interface TrustedToken {
+  readonly secret: string;
+  readonly environment: string;
+  readonly projects: readonly string[];
+}
 
 const NESTED_CORS: Readonly<Record<string, OptionName>> = {
   origin: 'corsOrigin',
@@ -70,12 +84,15 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
   // A rejected option keeps its default, so the checks below still run on well-typed values
   // and every problem is reported together instead of a TypeError about the first one.
   const rejected = new Set<OptionName>();
+  // Options set explicitly (code or environment): Edge's names only fill in the others.
+  const given = new Set<OptionName>();
 
   for (const [name, spec] of Object.entries(OPTIONS) as [OptionName, OptionSpec<unknown>][]) {
     const codeValue = fromCode[name];
     if (codeValue !== undefined) {
       try {
         parsed[name] = spec.parser.fromCode(codeValue);
+        given.add(name);
       } catch (error) {
         const shown = spec.secret ? '(value hidden)' : JSON.stringify(codeValue);
         problems.push(`option ${name}=${shown}: ${reason(error)}`);
@@ -89,6 +106,7 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
     if (envName !== undefined && raw !== undefined) {
       try {
         parsed[name] = spec.parser.fromEnv(raw);
+        given.add(name);
       } catch (error) {
         problems.push(`${envName}=${describe(spec, raw)}: ${reason(error)}`);
         rejected.add(name);
@@ -99,15 +117,28 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
     parsed[name] = spec.default;
   }
 
-  const values = parsed as ParsedOptions;
+  const values = withEdgeNames(parsed as ParsedOptions, given);
   const allClientKeys = [...new Set([...values.clientKeys, ...values.proxySecrets])];
   const mode = values.unleashUrl === undefined ? 'offline' : 'online';
   const keysRejected = rejected.has('clientKeys') || rejected.has('proxySecrets');
+  const scopeTokens = [
+    ...new Set([
+      ...(values.unleashApiToken === undefined ? [] : [values.unleashApiToken]),
+      ...values.unleashApiTokens,
+    ]),
+  ];
+  const tokensRejected = rejected.has('unleashApiToken') || rejected.has('unleashApiTokens');
+  const trustedTokens = readTrustedTokens(values.pretrustedTokens, problems);
   if (mode === 'online') {
-    if (values.unleashApiToken === undefined && !rejected.has('unleashApiToken')) {
-      problems.push('UNLEASH_API_TOKEN is required when UNLEASH_URL is set');
+    if (scopeTokens.length === 0 && !tokensRejected) {
+      problems.push(
+        'UNLEASH_API_TOKEN (or UNLEASH_API_TOKENS / TOKENS) is required when UNLEASH_URL is set',
+      );
     }
-    if (allClientKeys.length === 0 && !keysRejected) {
+    checkScopeTokens(values.unleashApiTokens, problems);
+    // The original's one-token configuration serves /proxy only, so it needs client keys;
+    // with Unleash tokens configured, frontend tokens are the way in and keys are optional.
+    if (values.unleashApiTokens.length === 0 && allClientKeys.length === 0 && !keysRejected) {
       problems.push('UNLEASH_PROXY_CLIENT_KEYS is required when UNLEASH_URL is set');
     }
   } else if (values.bootstrapFile !== undefined && allClientKeys.length === 0) {
@@ -121,6 +152,10 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
     ...values,
     mode,
     allClientKeys,
+    scopeTokens: mode === 'online' ? scopeTokens : [],
+    trustedTokens,
+    // The sync of the first scope: until each scope has its own, the first token is the token.
+    unleashApiToken: values.unleashApiToken ?? scopeTokens[0],
     unleashInstanceId:
       values.unleashInstanceId ??
       `${values.unleashAppName}-${hostname()}-${randomBytes(4).toString('hex')}`,
@@ -129,4 +164,66 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
 
 function reason(error: unknown): string {
   return error instanceof ParseError ? error.message : String(error);
+}
+
+/** Fills options left unset from the names Unleash Edge reads, converted to this proxy's units. */
+function withEdgeNames(values: ParsedOptions, given: ReadonlySet<OptionName>): ParsedOptions {
+  const filled: { -readonly [K in OptionName]?: ParsedOptions[K] } = {};
+  if (!given.has('unleashUrl') && values.edgeUpstreamUrl !== undefined) {
+    filled.unleashUrl = `${values.edgeUpstreamUrl.replace(/\/+$/, '')}/api`;
+  }
+  if (!given.has('refreshInterval') && values.edgeFeaturesRefreshIntervalSeconds !== undefined) {
+    filled.refreshInterval = values.edgeFeaturesRefreshIntervalSeconds * 1000;
+  }
+  if (!given.has('metricsInterval') && values.edgeMetricsIntervalSeconds !== undefined) {
+    filled.metricsInterval = values.edgeMetricsIntervalSeconds * 1000;
+  }
+  if (!given.has('unleashTimeoutMs') && values.edgeUpstreamRequestTimeoutSeconds !== undefined) {
+    filled.unleashTimeoutMs = Math.max(1000, values.edgeUpstreamRequestTimeoutSeconds * 1000);
+  }
+  if (!given.has('enableAllEndpoint') && values.edgeDisableAllEndpoint !== undefined) {
+    filled.enableAllEndpoint = !values.edgeDisableAllEndpoint;
+  }
+  if (!given.has('httpRejectUnauthorized') && values.edgeSkipSslVerification !== undefined) {
+    filled.httpRejectUnauthorized = !values.edgeSkipSslVerification;
+  }
+  if (!given.has('jsonLogger') && values.edgeLogFormat !== undefined) {
+    filled.jsonLogger = values.edgeLogFormat === 'json';
+  }
+  return { ...values, ...filled };
+}
+
+/**
+ * A configured backend token must say its environment, as Edge requires of TOKENS: the proxy
+ * syncs one flag set per environment and must know which before Unleash answers. Problems
+ * name the token's position, never its value.
+ */
+function checkScopeTokens(tokens: readonly string[], problems: string[]): void {
+  tokens.forEach((token, index) => {
+    const claim = readTokenClaim(token);
+    if (claim.environment === undefined) {
+      problems.push(
+        `UNLEASH_API_TOKENS / TOKENS: token ${index + 1} is not of the form project:environment.secret`,
+      );
+    } else if (claim.environment === '*') {
+      problems.push(
+        `UNLEASH_API_TOKENS / TOKENS: token ${index + 1} is an admin token (*:*); use a backend token per environment`,
+      );
+    }
+  });
+}
+
+function readTrustedTokens(raw: readonly string[], problems: string[]): TrustedToken[] {
+  const trusted: TrustedToken[] = [];
+  raw.forEach((entry, index) => {
+    const token = readPretrustedToken(entry);
+    if (token === undefined) {
+      problems.push(
+        `PRETRUSTED_TOKENS: token ${index + 1} is neither project:environment.secret (one project or *) nor secret@environment`,
+      );
+    } else {
+      trusted.push(Object.freeze(token));
+    }
+  });
+  return trusted;
 }

@@ -1,11 +1,12 @@
 import type { OptionSpec } from './option-spec.js';
 import { ORIGINAL_OPTIONS } from './original-options.js';
 import { OWN_OPTIONS } from './own-options.js';
+import { TOKEN_OPTIONS } from './token-options.js';
 
 export type { OptionSpec } from './option-spec.js';
 
 /** Every option the proxy reads, in the order of the README's configuration table. */
-export const OPTIONS = { ...ORIGINAL_OPTIONS, ...OWN_OPTIONS } as const;
+export const OPTIONS = { ...ORIGINAL_OPTIONS, ...TOKEN_OPTIONS, ...OWN_OPTIONS } as const;
 
 export type OptionName = keyof typeof OPTIONS;
 

@@ -80,19 +80,19 @@ export const ORIGINAL_OPTIONS = {
     doc: 'Port to listen on.',
   }),
   proxyBasePath: option({
-    env: ['PROXY_BASE_PATH'],
+    env: ['PROXY_BASE_PATH', 'BASE_PATH'],
     parser: basePath,
     default: '',
     doc: 'Path prefix for every route, e.g. /flags gives /flags/proxy.',
   }),
   unleashAppName: option({
-    env: ['UNLEASH_APP_NAME'],
+    env: ['UNLEASH_APP_NAME', 'APP_NAME'],
     parser: text,
     default: 'unleash-proxy',
     doc: 'App name the proxy registers with; the default appName of the evaluation context.',
   }),
   unleashInstanceId: option({
-    env: ['UNLEASH_INSTANCE_ID'],
+    env: ['UNLEASH_INSTANCE_ID', 'INSTANCE_ID'],
     parser: text,
     doc: 'Instance id reported to Unleash. Default: generated from the host name.',
   }),

@@ -4,12 +4,12 @@ import { integer, text } from './parsers.js';
 /** Options this proxy adds: offline flags, backups, limits, timeouts, rate limits, fleets. */
 export const OWN_OPTIONS = {
   bootstrapFile: option({
-    env: ['UNLEASH_BOOTSTRAP_FILE'],
+    env: ['UNLEASH_BOOTSTRAP_FILE', 'BOOTSTRAP_FILE'],
     parser: text,
     doc: 'Flag file (Unleash client API format) served in offline mode. Default: the bundled examples.',
   }),
   backupPath: option({
-    env: ['UNLEASH_BACKUP_PATH'],
+    env: ['UNLEASH_BACKUP_PATH', 'BACKUP_FOLDER'],
     parser: text,
     doc: 'Folder for the backup of the last flags received. Default: the OS temp folder.',
   }),

@@ -27,6 +27,14 @@ export type UpstreamFault =
   /** The connection is dropped without an answer. */
   | { kind: 'reset' };
 
+/** A token the fake's `POST /edge/validate` knows, as Unleash describes it. */
+export interface FakeToken {
+  token: string;
+  type: 'client' | 'backend' | 'frontend' | 'admin';
+  environment: string;
+  projects: string[];
+}
+
 /**
  * An Unleash-compatible upstream for tests, on 127.0.0.1 and a free port: serves
  * /api/client/features with ETag and 304 and records every request (metrics, register).
@@ -39,6 +47,9 @@ export class FakeUnleash {
   private fault: UpstreamFault | undefined;
   private server: Server | undefined;
   private metricsStatus = 202;
+  private readonly tokens = new Map<string, FakeToken>();
+  /** When set, `POST /edge/validate` fails this way (Unleash unreachable or in trouble). */
+  validationFault: UpstreamFault | undefined;
   private port = 0;
 
   constructor(initial?: FakeUnleashState) {
@@ -59,6 +70,12 @@ export class FakeUnleash {
 
   setFault(fault: UpstreamFault | undefined): void {
     this.fault = fault;
+  }
+
+  /** Tokens `POST /edge/validate` answers as valid; replaces the previous set (revocation). */
+  setTokens(tokens: readonly FakeToken[]): void {
+    this.tokens.clear();
+    for (const token of tokens) this.tokens.set(token.token, token);
   }
 
   setMetricsStatus(status: number): void {
@@ -126,11 +143,34 @@ export class FakeUnleash {
       res.writeHead(this.metricsStatus).end();
       return;
     }
+    if (path === '/edge/validate' && req.method === 'POST') {
+      this.answerValidation(req, res, body);
+      return;
+    }
     if (path === '/api/client/register' && req.method === 'POST') {
       res.writeHead(202).end();
       return;
     }
     res.writeHead(404).end();
+  }
+
+  private answerValidation(req: IncomingMessage, res: ServerResponse, body: unknown): void {
+    const fault = this.validationFault;
+    if (fault?.kind === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'status') {
+      res.writeHead(fault.status).end();
+      return;
+    }
+    const asked = (body as { tokens?: unknown } | undefined)?.tokens;
+    const names = Array.isArray(asked) ? asked.filter((t) => typeof t === 'string') : [];
+    const tokens = names.flatMap((name) => {
+      const known = this.tokens.get(name);
+      return known ? [known] : [];
+    });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ tokens }));
   }
 
   private async answerFeatures(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -27,6 +27,15 @@ function messageOf(env: Env, options: ProxyOptions = {}): string {
 /** Values the original proxy silently turned into NaN, false or nonsense. */
 const REJECTED: readonly { env: string; raw: string }[] = [
   { env: 'PORT', raw: 'eighty' },
+  { env: 'TOKEN_REVALIDATION_INTERVAL_SECONDS', raw: '1h' },
+  { env: 'PROXY_INVALID_TOKEN_CACHE_SECONDS', raw: '-1' },
+  { env: 'UPSTREAM_URL', raw: 'unleash.example.com' },
+  { env: 'FEATURES_REFRESH_INTERVAL_SECONDS', raw: '15s' },
+  { env: 'METRICS_INTERVAL_SECONDS', raw: 'often' },
+  { env: 'UPSTREAM_REQUEST_TIMEOUT', raw: '0' },
+  { env: 'DISABLE_ALL_ENDPOINT', raw: 'maybe' },
+  { env: 'SKIP_SSL_VERIFICATION', raw: 'sure' },
+  { env: 'LOG_FORMAT', raw: 'xml' },
   { env: 'PORT', raw: '3000.5' },
   { env: 'PORT', raw: '70000' },
   { env: 'PORT', raw: '-1' },
@@ -123,7 +132,7 @@ describe('rejected environment values', () => {
   it('requires a token and client keys with UNLEASH_URL, both reported together', () => {
     const problems = problemsOf({ UNLEASH_URL: 'http://unleash.test/api' });
     expect(problems).toEqual([
-      'UNLEASH_API_TOKEN is required when UNLEASH_URL is set',
+      'UNLEASH_API_TOKEN (or UNLEASH_API_TOKENS / TOKENS) is required when UNLEASH_URL is set',
       'UNLEASH_PROXY_CLIENT_KEYS is required when UNLEASH_URL is set',
     ]);
   });

@@ -61,6 +61,17 @@ const DEFAULTS: Record<OptionName, unknown> = {
   rateLimitPerIp: 0,
   unleashTimeoutMs: 10_000,
   redisUrl: undefined,
+  unleashApiTokens: [],
+  pretrustedTokens: [],
+  tokenRevalidationIntervalSeconds: 3600,
+  invalidTokenCacheSeconds: 60,
+  edgeUpstreamUrl: undefined,
+  edgeFeaturesRefreshIntervalSeconds: undefined,
+  edgeMetricsIntervalSeconds: undefined,
+  edgeUpstreamRequestTimeoutSeconds: undefined,
+  edgeDisableAllEndpoint: undefined,
+  edgeSkipSslVerification: undefined,
+  edgeLogFormat: undefined,
 };
 
 /** One set value per variable, as a user would write it, and what the option becomes. */
@@ -224,6 +235,69 @@ const SET_VALUES: readonly { env: string; raw: string; option: OptionName; expec
     option: 'redisUrl',
     expected: 'redis://127.0.0.1:6379',
   },
+  {
+    env: 'UNLEASH_API_TOKENS',
+    raw: 'default:development.a, default:production.b',
+    option: 'unleashApiTokens',
+    expected: ['default:development.a', 'default:production.b'],
+  },
+  {
+    env: 'TOKENS',
+    raw: '*:development.a',
+    option: 'unleashApiTokens',
+    expected: ['*:development.a'],
+  },
+  {
+    env: 'PRETRUSTED_TOKENS',
+    raw: 'web@development,*:production.c',
+    option: 'pretrustedTokens',
+    expected: ['web@development', '*:production.c'],
+  },
+  {
+    env: 'TOKEN_REVALIDATION_INTERVAL_SECONDS',
+    raw: '60',
+    option: 'tokenRevalidationIntervalSeconds',
+    expected: 60,
+  },
+  {
+    env: 'PROXY_INVALID_TOKEN_CACHE_SECONDS',
+    raw: '5',
+    option: 'invalidTokenCacheSeconds',
+    expected: 5,
+  },
+  { env: 'PROXY_BASE_PATH', raw: 'flags/', option: 'proxyBasePath', expected: '/flags' },
+  { env: 'BASE_PATH', raw: '/edge', option: 'proxyBasePath', expected: '/edge' },
+  { env: 'APP_NAME', raw: 'edge-app', option: 'unleashAppName', expected: 'edge-app' },
+  { env: 'INSTANCE_ID', raw: 'edge-7', option: 'unleashInstanceId', expected: 'edge-7' },
+  { env: 'BACKUP_FOLDER', raw: '/var/edge', option: 'backupPath', expected: '/var/edge' },
+  { env: 'BOOTSTRAP_FILE', raw: './edge.json', option: 'bootstrapFile', expected: './edge.json' },
+  {
+    env: 'UPSTREAM_URL',
+    raw: 'https://unleash.example.com',
+    option: 'edgeUpstreamUrl',
+    expected: 'https://unleash.example.com',
+  },
+  {
+    env: 'FEATURES_REFRESH_INTERVAL_SECONDS',
+    raw: '15',
+    option: 'edgeFeaturesRefreshIntervalSeconds',
+    expected: 15,
+  },
+  {
+    env: 'METRICS_INTERVAL_SECONDS',
+    raw: '60',
+    option: 'edgeMetricsIntervalSeconds',
+    expected: 60,
+  },
+  {
+    env: 'UPSTREAM_REQUEST_TIMEOUT',
+    raw: '5',
+    option: 'edgeUpstreamRequestTimeoutSeconds',
+    expected: 5,
+  },
+  { env: 'DISABLE_ALL_ENDPOINT', raw: 'true', option: 'edgeDisableAllEndpoint', expected: true },
+  { env: 'SKIP_SSL_VERIFICATION', raw: 'true', option: 'edgeSkipSslVerification', expected: true },
+  { env: 'LOG_FORMAT', raw: 'json', option: 'edgeLogFormat', expected: 'json' },
 ];
 
 describe('environment variables, unset', () => {

@@ -1,0 +1,66 @@
+/**
+ * A scope is what one Unleash token may read: one environment and some projects (`*` for all
+ * of them). Edge's rule decides which configured tokens need their own sync: a token whose
+ * scope another token's covers (same environment, projects a subset) adds nothing.
+ */
+export interface Scope {
+  readonly environment: string;
+  /** Sorted project names, or `['*']` for every project. */
+  readonly projects: readonly string[];
+}
+
+export const ALL_PROJECTS = '*';
+
+/** A scope with its projects in canonical form (sorted, deduplicated, `*` alone). */
+export function scopeOf(environment: string, projects: readonly string[]): Scope {
+  const unique = [...new Set(projects)].sort();
+  return Object.freeze({
+    environment,
+    projects: Object.freeze(unique.includes(ALL_PROJECTS) ? [ALL_PROJECTS] : unique),
+  });
+}
+
+export function coversAllProjects(scope: Scope): boolean {
+  return scope.projects.includes(ALL_PROJECTS);
+}
+
+/** True when everything `inner` may read, `outer` may read too. */
+export function covers(outer: Scope, inner: Scope): boolean {
+  if (outer.environment !== inner.environment) return false;
+  if (coversAllProjects(outer)) return true;
+  if (coversAllProjects(inner)) return false;
+  return inner.projects.every((project) => outer.projects.includes(project));
+}
+
+/** True when `scope` may read flags of `project`. */
+export function includesProject(scope: Scope, project: string | undefined): boolean {
+  if (coversAllProjects(scope)) return true;
+  return project !== undefined && scope.projects.includes(project);
+}
+
+/**
+ * How Unleash writes a scope, `projects:environment`: what a 403 names when no configured
+ * token covers a caller's token, and the label of its metrics and backups.
+ */
+export function scopeLabel(scope: Scope): string {
+  const projects = coversAllProjects(scope)
+    ? ALL_PROJECTS
+    : scope.projects.length === 1
+      ? (scope.projects[0] ?? '')
+      : `[${scope.projects.join(',')}]`;
+  return `${projects}:${scope.environment}`;
+}
+
+/**
+ * Keeps the items whose scope no other item's covers, in their original order. Of two items
+ * with the same scope the first stays.
+ */
+export function reduceScopes<T extends { readonly scope: Scope }>(items: readonly T[]): T[] {
+  return items.filter((item, index) =>
+    items.every((other, otherIndex) => {
+      if (otherIndex === index || !covers(other.scope, item.scope)) return true;
+      // Equal scopes: the earlier item is the one kept.
+      return covers(item.scope, other.scope) && index < otherIndex;
+    }),
+  );
+}
