@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end tests need on a clean Debian 12 machine.
+# Installs what the end-to-end tests need on a clean Debian 12 machine (helm: .ci/helm-setup.sh).
 # Idempotent: every step is skipped when its result is already present, so
 # `npm run test:e2e` can call it on every run.
 set -euo pipefail
@@ -60,4 +60,5 @@ JSON
 started_total=$SECONDS
 install_debian_packages postgresql chromium
 install_unleash_server
+bash "${REPO_ROOT}/.ci/helm-setup.sh"
 log "Done in $((SECONDS - started_total))s"
