@@ -191,6 +191,18 @@ describe('the Helm chart', () => {
     }
   });
 
+  it('refuses in env the variables the chart sets from its own values, under any of their names', async () => {
+    const managed = ['proxyPort', 'proxyBasePath', 'unleashUrl', 'backupPath', 'shutdownTimeoutMs']
+      .concat(['customStrategiesFiles', 'customEnrichersFiles'])
+      .flatMap((name) => OPTIONS[name as keyof typeof OPTIONS].env);
+    expect(managed).toContain('PROXY_BASE_PATH');
+    for (const name of managed) {
+      await expect(renderChart({ image: IMAGE, env: { [name]: 'x' } })).rejects.toThrow(
+        /invalid propertyName/,
+      );
+    }
+  });
+
   it('refuses UNLEASH_URL without a Secret, a missing image and a plugin it does not hold', async () => {
     await expect(
       renderChart({ image: IMAGE, unleashUrl: 'https://unleash.example.com/api' }),
