@@ -23,14 +23,14 @@ import { rateLimitGuards } from './middleware/rate-limit.js';
 import { requireReady } from './middleware/readiness.js';
 import { requestLog } from './middleware/request-log.js';
 import { trustedProxyResolver } from './middleware/trusted-proxies.js';
+import { docsRoutes } from './openapi/docs-routes.js';
 import { guardStrategy, type StrategyLike } from './plugins/guard-strategy.js';
 import { assertNoPluginFiles, checkStrategyNames, type Plugins } from './plugins/load-plugins.js';
 import { throttledLog } from './plugins/throttled-log.js';
 import type { ContextEnricher } from './plugins/types.js';
-import { docsRoutes } from './routes/docs-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
-import { mountRoutes } from './routes/mount-routes.js';
 import { createSdkAndBackstage } from './routes/sdk-and-backstage.js';
+import { mountRoutes } from './routing/mount-routes.js';
 import { createFlagStore } from './unleash/flag-store.js';
 import { readOfflineFlags } from './unleash/offline-flags.js';
 

@@ -1,42 +1,9 @@
-/** The context a flag is evaluated against; `properties` holds every custom field. */
-export interface EvaluationContext {
-  userId?: string;
-  sessionId?: string;
-  remoteAddress?: string;
-  environment?: string;
-  appName?: string;
-  currentTime?: Date;
-  properties: Record<string, string>;
-}
-
-export interface VariantPayload {
-  type: string;
-  value: string;
-}
-
-/** The variant as the original proxy returns it: both spellings of the feature status. */
-export interface ToggleVariant {
-  name: string;
-  enabled: boolean;
-  payload?: VariantPayload;
-  feature_enabled: boolean;
-  featureEnabled: boolean;
-}
-
-export interface EvaluatedToggle {
-  name: string;
-  enabled: boolean;
-  variant: ToggleVariant;
-  impressionData: boolean;
-}
-
-/**
- * Evaluates a snapshot of flags. Built once per flag update; `evaluate` is the per-request
- * hot path. Without `names` it returns every known flag; with `names` exactly those, in that
- * order, unknown ones as disabled.
- */
-export interface Evaluator {
-  evaluate(context: EvaluationContext, names?: readonly string[]): EvaluatedToggle[];
-  /** `contexts.map((context) => evaluate(context))`, possibly computed faster. */
-  evaluateMany?(contexts: readonly EvaluationContext[]): EvaluatedToggle[][];
-}
+// The evaluation vocabulary is defined at the bottom of the import graph, next to the sync
+// engine whose reference evaluator produces it too (see unleash/evaluation-types.ts).
+export type {
+  EvaluatedToggle,
+  EvaluationContext,
+  Evaluator,
+  ToggleVariant,
+  VariantPayload,
+} from '../unleash/evaluation-types.js';

@@ -11,6 +11,7 @@ import {
 } from 'openapi3-ts/oas31';
 import type { ProxyConfig } from '../config/load-config.js';
 import { packageRoot } from '../package-root.js';
+import type { ResponseDoc, RouteDefinition } from '../routing/define-route.js';
 import {
   clientFeaturesSchema,
   registrationSchema,
@@ -30,7 +31,6 @@ import {
   variantPayloadSchema,
   variantSchema,
 } from '../schemas/proxy-schemas.js';
-import type { ResponseDoc, RouteDefinition } from './define-route.js';
 import { ROUTE_DEFINITIONS } from './route-docs.js';
 
 export type SpecConfig = Pick<ProxyConfig, 'proxyBasePath' | 'clientKeysHeaderName'>;

@@ -1,9 +1,9 @@
 import { PROXY_ROUTES } from '../dialects/proxy/proxy-definitions.js';
 import { BACKSTAGE_ROUTES } from '../routes/backstage-definitions.js';
 import { CLIENT_ROUTES } from '../routes/client-definitions.js';
-import { DOCS_ROUTES } from '../routes/docs-definitions.js';
 import { HEALTH_ROUTES } from '../routes/health-definitions.js';
-import type { RouteDefinition } from './define-route.js';
+import type { RouteDefinition } from '../routing/define-route.js';
+import { DOCS_ROUTES } from './docs-definitions.js';
 
 /**
  * Every route the proxy can mount, as documented in the OpenAPI document. A new route is

@@ -4,7 +4,7 @@ import {
   errorResponse,
   type ResponseDoc,
   type RouteDefinition,
-} from '../openapi/define-route.js';
+} from '../routing/define-route.js';
 
 const ok: ResponseDoc = {
   description: 'The process answers.',

@@ -4,7 +4,7 @@ import type { LiveFlags } from '../evaluation/live-flags.js';
 import { assertReady, type SyncTracker } from '../health/flag-freshness.js';
 import type { ProxyState } from '../http/state.js';
 import type { ProxyMetrics } from '../metrics/prometheus.js';
-import { addRoute } from '../openapi/define-route.js';
+import { addRoute } from '../routing/define-route.js';
 import {
   getBackstageHealth,
   getLiveness,

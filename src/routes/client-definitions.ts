@@ -14,7 +14,7 @@ import {
   jsonResponse,
   type ResponseDoc,
   type RouteDefinition,
-} from '../openapi/define-route.js';
+} from '../routing/define-route.js';
 import {
   clientFeaturesSchema,
   registrationSchema,

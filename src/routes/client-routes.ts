@@ -6,7 +6,7 @@ import { readJsonBody } from '../http/json-body.js';
 import type { ProxyState } from '../http/state.js';
 import { checkRegistration, parseUsageReport } from '../metrics/usage-payload.js';
 import type { UsagePipeline } from '../metrics/usage-pipeline.js';
-import { addRoute } from '../openapi/define-route.js';
+import { addRoute } from '../routing/define-route.js';
 import {
   getClientFeatures,
   postAllClientMetrics,

@@ -1,5 +1,5 @@
 import { NotReadyError } from '../errors.js';
-import { defineRoute, errorResponse, type RouteDefinition } from '../openapi/define-route.js';
+import { defineRoute, errorResponse, type RouteDefinition } from '../routing/define-route.js';
 
 export const getHealth = defineRoute({
   method: 'get',

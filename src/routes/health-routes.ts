@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { NotReadyError } from '../errors.js';
 import type { LiveFlags } from '../evaluation/live-flags.js';
 import type { ProxyState } from '../http/state.js';
-import { addRoute } from '../openapi/define-route.js';
+import { addRoute } from '../routing/define-route.js';
 import { getHealth } from './health-definitions.js';
 
 /** GET /proxy/health: 503 until the flags are loaded, then 200 `ok`. No key needed. */

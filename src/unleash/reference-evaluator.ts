@@ -2,13 +2,13 @@ import { EventEmitter } from 'node:events';
 import clientModule from 'unleash-client/lib/client.js';
 import type { RepositoryInterface } from 'unleash-client/lib/repository/index.js';
 import { defaultStrategies } from 'unleash-client/lib/strategy/index.js';
+import { defaultExport } from './default-export.js';
 import type {
   EvaluatedToggle,
   EvaluationContext,
   Evaluator,
   ToggleVariant,
-} from '../evaluation/types.js';
-import { defaultExport } from './default-export.js';
+} from './evaluation-types.js';
 import type { FlagSnapshot } from './snapshot.js';
 import type { FeatureInterface, Segment, Strategy, UnleashContext } from './types.js';
 

@@ -17,7 +17,7 @@ import {
   jsonResponse,
   type ResponseDoc,
   type RouteDefinition,
-} from '../../openapi/define-route.js';
+} from '../../routing/define-route.js';
 import {
   STANDARD_CONTEXT_FIELD_DOCS,
   STANDARD_CONTEXT_FIELDS,

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { EndpointDisabledError } from '../../errors.js';
 import type { ProxyState } from '../../http/state.js';
-import { addRoute } from '../../openapi/define-route.js';
+import { addRoute } from '../../routing/define-route.js';
 import { type EvaluationPipeline, evaluationHandler } from '../evaluation-endpoint.js';
 import { getProxy, getProxyAll, postProxy, postProxyAll } from './proxy-definitions.js';
 import {

@@ -1,16 +1,16 @@
 import Router from '@koa/router';
 import { NotFoundError } from '../errors.js';
 import type { ProxyState } from '../http/state.js';
-import type { SpecConfig } from '../openapi/build-spec.js';
-import { buildSpec } from '../openapi/build-spec.js';
-import { addRoute } from '../openapi/define-route.js';
-import { loadSwaggerUi } from '../openapi/swagger-ui.js';
+import { addRoute } from '../routing/define-route.js';
+import type { SpecConfig } from './build-spec.js';
+import { buildSpec } from './build-spec.js';
 import {
   getOpenApiDocument,
   getSwaggerUi,
   getSwaggerUiFile,
   getSwaggerUiWithSlash,
 } from './docs-definitions.js';
+import { loadSwaggerUi } from './swagger-ui.js';
 
 /**
  * ENABLE_OAS: the OpenAPI document and Swagger UI. Both are built once, here; the document

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../errors.js';
-import { defineRoute, errorResponse, type RouteDefinition } from '../openapi/define-route.js';
-import { SWAGGER_UI_FILE_NAMES } from '../openapi/swagger-ui.js';
+import { defineRoute, errorResponse, type RouteDefinition } from '../routing/define-route.js';
+import { SWAGGER_UI_FILE_NAMES } from './swagger-ui.js';
 
 const ONLY_WITH_OAS = 'Served only when ENABLE_OAS=true; otherwise 404.';
 
