@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConfigError } from '../errors.js';
-import { readPretrustedToken, readTokenClaim } from '../scopes/unleash-token.js';
 import { OPTIONS, type OptionName, type OptionSpec, type ParsedOptions } from './options.js';
 import { ParseError } from './parsers.js';
+import { readPretrustedToken, readTokenClaim } from './unleash-token.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
