@@ -1,3 +1,4 @@
+import { CONTEXT_OPTIONS } from './context-options.js';
 import type { OptionSpec } from './option-spec.js';
 import { ORIGINAL_OPTIONS } from './original-options.js';
 import { OWN_OPTIONS } from './own-options.js';
@@ -6,7 +7,12 @@ import { TOKEN_OPTIONS } from './token-options.js';
 export type { OptionSpec } from './option-spec.js';
 
 /** Every option the proxy reads, in the order of the README's configuration table. */
-export const OPTIONS = { ...ORIGINAL_OPTIONS, ...TOKEN_OPTIONS, ...OWN_OPTIONS } as const;
+export const OPTIONS = {
+  ...ORIGINAL_OPTIONS,
+  ...TOKEN_OPTIONS,
+  ...OWN_OPTIONS,
+  ...CONTEXT_OPTIONS,
+} as const;
 
 export type OptionName = keyof typeof OPTIONS;
 

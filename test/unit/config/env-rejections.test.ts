@@ -75,6 +75,11 @@ const REJECTED: readonly { env: string; raw: string }[] = [
   { env: 'CORS_ORIGIN', raw: ' , ' },
   { env: 'PROXY_BASE_PATH', raw: '/my flags' },
   { env: 'CLIENT_KEY_HEADER_NAME', raw: 'X Client Key' },
+  { env: 'PROXY_DEVICE_CONTEXT', raw: 'on' },
+  { env: 'PROXY_DERIVED_PROPERTY_NAMES', raw: 'country' },
+  { env: 'PROXY_DERIVED_PROPERTY_NAMES', raw: 'planet=world' },
+  { env: 'PROXY_DERIVED_PROPERTY_NAMES', raw: 'country=place,city=place' },
+  { env: 'PROXY_DERIVED_PROPERTY_PRECEDENCE', raw: 'client' },
 ];
 
 describe('rejected environment values', () => {

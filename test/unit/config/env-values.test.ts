@@ -72,6 +72,11 @@ const DEFAULTS: Record<OptionName, unknown> = {
   edgeDisableAllEndpoint: undefined,
   edgeSkipSslVerification: undefined,
   edgeLogFormat: undefined,
+  geoipDatabases: [],
+  deviceContext: false,
+  derivedPropertyPrefix: '',
+  derivedPropertyNames: undefined,
+  derivedPropertyPrecedence: 'derived',
 };
 
 /** One set value per variable, as a user would write it, and what the option becomes. */
@@ -298,6 +303,31 @@ const SET_VALUES: readonly { env: string; raw: string; option: OptionName; expec
   { env: 'DISABLE_ALL_ENDPOINT', raw: 'true', option: 'edgeDisableAllEndpoint', expected: true },
   { env: 'SKIP_SSL_VERIFICATION', raw: 'true', option: 'edgeSkipSslVerification', expected: true },
   { env: 'LOG_FORMAT', raw: 'json', option: 'edgeLogFormat', expected: 'json' },
+  {
+    env: 'PROXY_GEOIP_DATABASE',
+    raw: '/data/City.mmdb, /data/ASN.mmdb',
+    option: 'geoipDatabases',
+    expected: ['/data/City.mmdb', '/data/ASN.mmdb'],
+  },
+  { env: 'PROXY_DEVICE_CONTEXT', raw: 'true', option: 'deviceContext', expected: true },
+  {
+    env: 'PROXY_DERIVED_PROPERTY_PREFIX',
+    raw: 'geo_',
+    option: 'derivedPropertyPrefix',
+    expected: 'geo_',
+  },
+  {
+    env: 'PROXY_DERIVED_PROPERTY_NAMES',
+    raw: 'country=countryCode, deviceType=device',
+    option: 'derivedPropertyNames',
+    expected: { country: 'countryCode', deviceType: 'device' },
+  },
+  {
+    env: 'PROXY_DERIVED_PROPERTY_PRECEDENCE',
+    raw: 'Caller',
+    option: 'derivedPropertyPrecedence',
+    expected: 'caller',
+  },
 ];
 
 describe('environment variables, unset', () => {
