@@ -2,7 +2,7 @@ import type { RequestListener, Server } from 'node:http';
 import Koa from 'koa';
 import type { DestinationStream } from 'pino';
 import { type Env, loadConfig, type ProxyConfig, type ProxyOptions } from './config/load-config.js';
-import { finalizeContext } from './context/build-context.js';
+import { createContextStep } from './context/context-step.js';
 import { createEnrichment } from './context/enrich-context.js';
 import type { EvaluationPipeline } from './dialects/evaluation-endpoint.js';
 import { proxyRoutes } from './dialects/proxy/proxy-routes.js';
@@ -127,6 +127,8 @@ export function assembleApp(
     environmentOverride: config.environment,
     log: pluginFailureLog,
   });
+  // Reads PROXY_GEOIP_DATABASE: a bad file stops the start here, before any sync or listen.
+  const contextStep = createContextStep({ config, logger, enrich });
   const flags = new LiveFlags((snapshot) =>
     compileEvaluator(snapshot, { customStrategies: strategies }),
   );
@@ -157,7 +159,6 @@ export function assembleApp(
     strategies,
   });
   sdkAndBackstage.start();
-  const environmentOverride = config.environment;
 
   const koa = new Koa<ProxyState>();
   koa.silent = true;
@@ -172,15 +173,7 @@ export function assembleApp(
   koa.use(queryLimits(config)); // query length, parameter count, encoding
   const pipeline: EvaluationPipeline = {
     flagSetOf: () => flags.current(),
-    prepareContext: (requested, ctx) =>
-      enrich(
-        finalizeContext(requested, {
-          clientIp: ctx.state.clientIp,
-          appName: config.unleashAppName,
-          environmentOverride,
-        }),
-        ctx,
-      ),
+    prepareContext: contextStep.prepare,
     service: new EvaluationService(),
   };
   options.preHook?.(koa);
@@ -228,6 +221,7 @@ export function assembleApp(
       );
       await sdkAndBackstage.close();
       await store.close();
+      contextStep.close();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,8 @@ export interface RunningProxy {
   origin: string;
   /** Every log line written so far, as text. */
   logs: () => string;
+  /** Resolves when a log line containing `text` is written (or already was). */
+  waitForLog: (text: string) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -29,12 +32,25 @@ export async function startProxy(
 ): Promise<RunningProxy> {
   const backupPath = mkdtempSync(join(tmpdir(), 'proxy-test-'));
   const lines: string[] = [];
+  const written = new EventEmitter();
   const logDestination = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString('utf8'));
+      const line = chunk.toString('utf8');
+      lines.push(line);
+      written.emit('line', line);
       done();
     },
   });
+  const waitForLog = (text: string) =>
+    new Promise<void>((resolve) => {
+      if (lines.some((line) => line.includes(text))) return resolve();
+      const listener = (line: string) => {
+        if (!line.includes(text)) return;
+        written.off('line', listener);
+        resolve();
+      };
+      written.on('line', listener);
+    });
   const app = await createProxy({ backupPath, logLevel: 'info', ...options, logDestination }, env);
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -45,6 +61,7 @@ export async function startProxy(
     server,
     origin: `http://127.0.0.1:${port}`,
     logs: () => lines.join(''),
+    waitForLog,
     stop: async () => {
       await app.close();
       rmSync(backupPath, { recursive: true, force: true });
