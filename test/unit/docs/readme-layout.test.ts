@@ -26,7 +26,9 @@ describe('README layout', () => {
   it('starts the configuration within the first screens (depth lives in docs/)', () => {
     const configuration = headings(README).find((heading) => heading.title === 'Configuration');
     expect(configuration?.line).toBeLessThan(120);
-    expect(README.split('\n').length).toBeLessThan(320);
+    // 320 until the location and device options (5 table rows, 3 dependencies) and their
+    // worked example, which the issue asked for in the README, came in.
+    expect(README.split('\n').length).toBeLessThan(350);
   });
 
   it('links only to files that exist', () => {
