@@ -12,6 +12,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildWorkload } from '../test/fixtures/workload.js';
 import { FakeUnleash } from '../test/helpers/fake-unleash.js';
+import { benchEnrichers } from './http/enrichers.js';
 import { type LoadResult, type LoadSettings, runLoad } from './http/load.js';
 import { parseBenchOptions } from './http/options.js';
 import { pinCpus } from './http/pinning.js';
@@ -190,6 +191,10 @@ async function benchFlagCount(flagCount: number): Promise<FlagCountResults> {
 async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}, load average before the run ${loadavg()[0]?.toFixed(2)}`;
   console.log(`${machine}; ${pinning.note}`);
+  if (options.enrichers) {
+    await runEnricherScenario(machine);
+    return;
+  }
   const all: FlagCountResults[] = [];
   try {
     for (const flagCount of options.flagCounts) all.push(await benchFlagCount(flagCount));
@@ -200,6 +205,22 @@ async function main(): Promise<void> {
   const header = `${machine}, after ${loadavg()[0]?.toFixed(2)}; ${pinning.note}; ${options.connections} connections, ${runs} (${new Date().toISOString().slice(0, 10)})${options.acceptEncoding ? `, every request with Accept-Encoding: ${options.acceptEncoding}` : ''}. Medians over the rounds (peak RSS: the highest); req/s min–max shows the spread. CPU µs/req is the implementation's own CPU time (user + system) per answer: steadier than requests/s when the machine is shared. A loop turn is one pass of the implementation's event loop, which answers the requests that arrived during the pass before: a request waits from one to about two turns.`;
   if (options.checkOnly) return;
   const report = markdownReport(all, header);
+  console.log(`\n${report}`);
+  mkdirSync(dirname(options.output), { recursive: true });
+  writeFileSync(options.output, report);
+  console.log(`written to ${options.output}`);
+}
+
+/** `--enrichers`: location and device enrichment off and on (bench/http/enrichers.ts). */
+async function runEnricherScenario(machine: string): Promise<void> {
+  let table: string;
+  try {
+    table = await benchEnrichers(options, pinning, scratch);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const header = `${machine}, after ${loadavg()[0]?.toFixed(2)}; ${pinning.note}; ${options.connections} connections, ${options.rounds} rounds, each running the variants in turn for ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s (${new Date().toISOString().slice(0, 10)}). Medians over the rounds. CPU µs/req is the proxy's own CPU time per answer; the ratio to "off" is the figure to read on a shared machine.`;
+  const report = `${header}\n\n${table}\n`;
   console.log(`\n${report}`);
   mkdirSync(dirname(options.output), { recursive: true });
   writeFileSync(options.output, report);

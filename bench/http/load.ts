@@ -9,6 +9,8 @@ export interface LoadSettings {
   readonly headers: Readonly<Record<string, string>>;
   /** The path of the n-th request; called once per request. */
   readonly path: (n: number) => string;
+  /** Headers of the n-th request besides `headers`, e.g. a client address that changes. */
+  readonly requestHeaders?: (n: number) => Readonly<Record<string, string>>;
   /** The status every answer must have (200, or 304 for revalidation). */
   readonly expectedStatus: number;
 }
@@ -43,7 +45,13 @@ async function fire(origin: string, settings: LoadSettings, seconds: number) {
         method: 'GET',
         setupRequest: (request) => {
           counter += 1;
-          return { ...request, path: settings.path(counter) };
+          const path = settings.path(counter);
+          if (settings.requestHeaders === undefined) return { ...request, path };
+          return {
+            ...request,
+            path,
+            headers: { ...request.headers, ...settings.requestHeaders(counter) },
+          };
         },
       },
     ],

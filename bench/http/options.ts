@@ -24,17 +24,29 @@ export interface BenchOptions {
   readonly profileDir: string | undefined;
   /** Where the markdown table is written (besides stdout). */
   readonly output: string;
+  /**
+   * The location and device scenario instead (bench/http/enrichers.ts): this proxy alone, with
+   * PROXY_GEOIP_DATABASE and PROXY_DEVICE_CONTEXT off and on, side by side in each round.
+   */
+  readonly enrichers: boolean;
 }
 
 const USAGE = `npm run bench -- [--flags 20,200,2000] [--rounds 3] [--duration 8] [--warmup 2]
   [--no-pin] [--connections 50] [--only koa,original,bare] [--samples 200] [--check-only]
   [--profile dir] [--accept-encoding 'gzip, deflate, br'] [--output bench/results/latest.md]
+  [--enrichers]
 
 Each round loads every implementation in turn (GET, then 304), so that a slow phase of a shared
 machine hits them alike; the table shows medians over the rounds. --pin (on by default, when
 taskset and 2 CPUs are there) runs the implementations on one CPU and the load generator on
 another. Time: flag counts x rounds x implementations x 2 runs x (warm-up + duration), plus
-start-ups: with the defaults 3 x 3 x 3 x 2 x 10 s, about 10 minutes.`;
+start-ups: with the defaults 3 x 3 x 3 x 2 x 10 s, about 10 minutes.
+
+--enrichers runs another scenario: GET /proxy on this proxy alone (200 flags unless --flags),
+every request from one of 2,000 client addresses (X-Forwarded-For, TRUST_PROXY=true) with one
+of 8 current browsers' User-Agent, with location and device enrichment off, on, and on with a
+new address on every request (no cache hit); each round runs the three in turn. Table in
+bench/results/enrichers.md unless --output. About 2 minutes with the defaults.`;
 
 function positiveInteger(text: string, name: string): number {
   const value = Number(text);
@@ -48,7 +60,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
     args: [...argv],
     options: {
-      flags: { type: 'string', default: '20,200,2000' },
+      flags: { type: 'string' },
       rounds: { type: 'string', default: '3' },
       pin: { type: 'boolean', default: true },
       duration: { type: 'string', default: '8' },
@@ -56,7 +68,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       connections: { type: 'string', default: '50' },
       only: { type: 'string', default: 'koa,original,bare' },
       samples: { type: 'string', default: '200' },
-      output: { type: 'string', default: 'bench/results/latest.md' },
+      output: { type: 'string' },
+      enrichers: { type: 'boolean', default: false },
       'check-only': { type: 'boolean', default: false },
       profile: { type: 'string' },
       'accept-encoding': { type: 'string', default: '' },
@@ -73,7 +86,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     if (!['koa', 'original', 'bare'].includes(name)) throw new Error(`--only: unknown "${name}"`);
   }
   return {
-    flagCounts: values.flags.split(',').map((text) => positiveInteger(text.trim(), 'flags')),
+    flagCounts: (values.flags ?? (values.enrichers ? '200' : '20,200,2000'))
+      .split(',')
+      .map((text) => positiveInteger(text.trim(), 'flags')),
     rounds: positiveInteger(values.rounds, 'rounds'),
     pin: values.pin,
     durationSeconds: positiveInteger(values.duration, 'duration'),
@@ -84,6 +99,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     checkOnly: values['check-only'],
     profileDir: values.profile,
     acceptEncoding: values['accept-encoding'],
-    output: values.output,
+    output:
+      values.output ??
+      (values.enrichers ? 'bench/results/enrichers.md' : 'bench/results/latest.md'),
+    enrichers: values.enrichers,
   };
 }
