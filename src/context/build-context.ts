@@ -44,7 +44,8 @@ function emptyRecord(): Record<string, string> {
 
 /**
  * GET query: the standard fields, `properties[key]=value`, and any other key as a property.
- * An explicit `properties[key]` wins over a bare `key`. A repeated field is ambiguous: 400.
+ * An explicit `properties[key]` wins over a bare `key`. A repeated field is ambiguous, and a
+ * bare `properties` is not a map: both 400.
  */
 export function parseQueryContext(
   querystring: string,
@@ -68,7 +69,12 @@ export function parseQueryContext(
       context.properties[property] = value;
     } else if (isStandardField(key)) {
       context[key] = value;
-    } else if (key !== 'properties') {
+    } else if (key === 'properties') {
+      // A bare `properties` cannot be a map of properties; the original proxy refused it too.
+      throw new BadRequestError(
+        'Query parameter "properties" must be given as properties[name]=value.',
+      );
+    } else {
       loose[key] = value;
     }
   }
@@ -106,7 +112,8 @@ function normalizeBodyContext(input: ContextInput | null | undefined): Requested
     } else if (key === 'currentTime') {
       if (typeof field === 'string') context.currentTime = field;
     } else if (isStandardField(key)) {
-      if (typeof field === 'string') context[key] = field;
+      const text = scalarToString(field);
+      if (text !== undefined) context[key] = text;
     } else {
       const text = scalarToString(field);
       if (text !== undefined) loose[key] = text;

@@ -9,15 +9,16 @@ import type { ProxyContext } from './state.js';
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads a JSON request body with a hard size limit. An empty body reads as `{}`, as the
- * original proxy treated it; a body of another type is a 415, an oversized one a 413, one
- * that is not valid UTF-8 or JSON a 400.
+ * Reads a JSON request body with a hard size limit. As in the original proxy, an empty body
+ * reads as `{}` and a body without a Content-Type is read as JSON; a body of another declared
+ * type is a 415, an oversized one a 413, one that is not valid UTF-8 or JSON a 400.
  */
 export async function readJsonBody(ctx: ProxyContext, limitBytes: number): Promise<unknown> {
   const declaredLength = Number(ctx.get('Content-Length') || 0);
   const hasBody = declaredLength > 0 || ctx.get('Transfer-Encoding') !== '';
   if (!hasBody) return {};
-  if (!ctx.is('application/json', '+json')) throw new UnsupportedMediaTypeError();
+  const declaresType = ctx.get('Content-Type') !== '';
+  if (declaresType && !ctx.is('application/json', '+json')) throw new UnsupportedMediaTypeError();
   if (declaredLength > limitBytes) throw tooLarge(ctx, limitBytes);
 
   const bytes = await readAtMost(ctx, limitBytes);

@@ -57,7 +57,11 @@ function standardFieldSchema(name: StandardContextField): SchemaObject {
   // An unusable time is ignored rather than refused, as the original proxy did, so any type
   // passes; the schema can only describe the expected form.
   if (name === 'currentTime') return { description, examples: [example] };
-  return { type: ['string', 'null'], description: `${description} Null is ignored.` };
+  // JavaScript apps pass numeric ids; the original proxy and Unleash Edge read them as text.
+  return {
+    type: ['string', 'number', 'boolean', 'null'],
+    description: `${description} Numbers and booleans are read as text; null is ignored.`,
+  };
 }
 
 export const contextSchema: SchemaObject = {

@@ -111,8 +111,8 @@ describe('OpenAPI document and Swagger UI with ENABLE_OAS under a base path', ()
     expect(ajv.validate(errorSchema, error), ajv.errorsText()).toBe(true);
     expect(error).toMatchObject({
       code: 'BAD_REQUEST',
-      message: '"context.userId" must be a string.',
-      details: [{ field: 'context.userId', problem: 'must be a string' }],
+      message: '"context.userId" must be a string, a number or a boolean.',
+      details: [{ field: 'context.userId', problem: 'must be a string, a number or a boolean' }],
     });
   });
 });

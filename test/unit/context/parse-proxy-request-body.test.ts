@@ -54,12 +54,12 @@ describe('parseProxyRequestBody, validated by the request schema', () => {
   });
 
   it('refuses wrong types with a 400 naming every field', () => {
-    const error = rejection({ context: { userId: 5, properties: { a: {} } }, toggles: [1] });
+    const error = rejection({ context: { userId: {}, properties: { a: {} } }, toggles: [1] });
     expect(error.statusCode).toBe(400);
     expect(error.code).toBe('BAD_REQUEST');
-    expect(error.message).toBe('"context.userId" must be a string.');
+    expect(error.message).toBe('"context.userId" must be a string, a number or a boolean.');
     expect(error.details).toEqual([
-      { field: 'context.userId', problem: 'must be a string' },
+      { field: 'context.userId', problem: 'must be a string, a number or a boolean' },
       { field: 'context.properties.a', problem: 'must be a string, a number or a boolean' },
       { field: 'toggles[0]', problem: 'must be a string' },
     ]);
