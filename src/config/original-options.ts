@@ -234,7 +234,7 @@ export const ORIGINAL_OPTIONS = {
     parser: stringList,
     default: [],
     secret: true,
-    doc: 'Tokens that backend SDKs may use to read /proxy/client/features.',
+    doc: 'Tokens that backend SDKs may use to read /proxy/client/features, in Authorization or in CLIENT_KEY_HEADER_NAME.',
   }),
   customStrategiesFiles: option({
     env: ['UNLEASH_CUSTOM_STRATEGIES_FILE'],

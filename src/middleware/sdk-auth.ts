@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { UnauthorizedError } from '../errors.js';
-import type { ProxyState } from '../http/state.js';
+import type { ProxyContext, ProxyState } from '../http/state.js';
 import type { CredentialChecker } from './client-key-auth.js';
 
 /** Backend SDKs send their token in Authorization, whatever CLIENT_KEY_HEADER_NAME says. */
@@ -14,7 +14,7 @@ export function missingSdkCredential(): UnauthorizedError {
 /** The 401 of routes for backend SDKs only. */
 export function missingServerToken(): UnauthorizedError {
   return new UnauthorizedError(
-    'A server-side SDK token (EXP_SERVER_SIDE_SDK_CONFIG_TOKENS) is required in the Authorization header.',
+    'A server-side SDK token (EXP_SERVER_SIDE_SDK_CONFIG_TOKENS) is required in the Authorization header or in CLIENT_KEY_HEADER_NAME.',
   );
 }
 
@@ -41,12 +41,25 @@ export function requireSdkCredential(
   };
 }
 
-/** The full flag configuration is for backend SDKs only: tokens of EXP_SERVER_SIDE_SDK_CONFIG_TOKENS. */
-export function requireServerToken(checker: CredentialChecker): Middleware<ProxyState> {
+/** The presented value of each header in turn, the configured one first, skipping empty ones. */
+function presentedValues(ctx: ProxyContext, headers: readonly string[]): string[] {
+  return [...new Set(headers)].map((name) => ctx.get(name)).filter((value) => value !== '');
+}
+
+/**
+ * The full flag configuration is for backend SDKs only: tokens of
+ * EXP_SERVER_SIDE_SDK_CONFIG_TOKENS. The original proxy read them from CLIENT_KEY_HEADER_NAME;
+ * backend SDKs send Authorization by default. Both are read.
+ */
+export function requireServerToken(
+  checker: CredentialChecker,
+  clientKeyHeader: string,
+): Middleware<ProxyState> {
   return async (ctx, next) => {
-    const token = ctx.get(SERVER_TOKEN_HEADER);
-    const result = token === '' ? undefined : checker.check(token);
-    if (result?.kind !== 'server-token') throw missingServerToken();
+    const result = presentedValues(ctx, [clientKeyHeader, SERVER_TOKEN_HEADER])
+      .map((value) => checker.check(value))
+      .find((checked) => checked?.kind === 'server-token');
+    if (result === undefined) throw missingServerToken();
     ctx.state.credential = result.kind;
     ctx.state.credentialId = result.id;
     await next();

@@ -163,7 +163,7 @@ export function buildSpec(
       in: 'header',
       name: 'Authorization',
       description:
-        'A server-side SDK token from EXP_SERVER_SIDE_SDK_CONFIG_TOKENS, in Authorization, for backend SDKs.',
+        'A server-side SDK token from EXP_SERVER_SIDE_SDK_CONFIG_TOKENS, for backend SDKs: in Authorization or, as the original proxy read it, in CLIENT_KEY_HEADER_NAME.',
     });
   for (const [schema, name] of NAMED_SCHEMAS) {
     builder.addSchema(name, withReferences(schema, true) as SchemaObject);

@@ -170,7 +170,7 @@ export const getClientFeatures = defineRoute({
   operationId: 'getClientFeatures',
   summary: 'The full flag configuration, for backend SDKs',
   description:
-    'What Unleash would serve a backend SDK, filtered by UNLEASH_PROJECT_NAME and UNLEASH_NAME_PREFIX. Only for tokens of EXP_SERVER_SIDE_SDK_CONFIG_TOKENS, in the Authorization header.',
+    'What Unleash would serve a backend SDK, filtered by UNLEASH_PROJECT_NAME and UNLEASH_NAME_PREFIX. Only for tokens of EXP_SERVER_SIDE_SDK_CONFIG_TOKENS, in the Authorization header or in CLIENT_KEY_HEADER_NAME.',
   tag: 'Client API',
   security: ['serverToken'],
   responses: {
@@ -179,7 +179,10 @@ export const getClientFeatures = defineRoute({
       headers: featuresHeaders,
     },
     304: { description: 'Nothing changed since the ETag sent in If-None-Match.' },
-    401: errorResponse('No valid server-side SDK token in Authorization.', missingServerToken()),
+    401: errorResponse(
+      'No valid server-side SDK token in Authorization or CLIENT_KEY_HEADER_NAME.',
+      missingServerToken(),
+    ),
     503: errorResponse('The flags are not loaded yet.', new NotReadyError()),
   },
 });

@@ -80,7 +80,7 @@ export function createSdkAndBackstage({
         flags,
         usage,
         requireSdk: requireSdkCredential(checker, config.clientKeysHeaderName),
-        requireServer: requireServerToken(checker),
+        requireServer: requireServerToken(checker, config.clientKeysHeaderName),
         requireReady,
       }),
       backstageRoutes({ flags, sync, readinessMaxAgeMs: readinessMaxAgeMs(config), metrics }),

@@ -112,3 +112,48 @@ describe('GET /proxy/client/features for backend SDKs', () => {
     }
   });
 });
+
+describe('GET /proxy/client/features with CLIENT_KEY_HEADER_NAME set', () => {
+  let upstream: FakeUnleash;
+  let proxy: RunningProxy;
+  const features = (headers: Record<string, string>) =>
+    fetch(`${proxy.origin}/proxy/client/features`, { headers });
+
+  beforeAll(async () => {
+    upstream = await new FakeUnleash(usageFlags).start();
+    proxy = await startProxy(
+      { unleashUrl: upstream.url, unleashApiToken: 'upstream-token' },
+      {
+        UNLEASH_PROXY_CLIENT_KEYS: CLIENT_KEY,
+        EXP_SERVER_SIDE_SDK_CONFIG_TOKENS: SDK_TOKEN,
+        CLIENT_KEY_HEADER_NAME: 'x-proxy-key',
+      },
+    );
+  });
+  afterAll(async () => {
+    await proxy.stop();
+    await upstream.stop();
+  });
+
+  it('reads the server-side SDK token from that header, as the original did', async () => {
+    const response = await features({ 'x-proxy-key': SDK_TOKEN });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ version: 2 });
+  });
+
+  it('still reads it from Authorization, which backend SDKs send by default', async () => {
+    expect((await features({ authorization: SDK_TOKEN })).status).toBe(200);
+    // A client key in the custom header does not hide a valid token in Authorization.
+    expect((await features({ 'x-proxy-key': CLIENT_KEY, authorization: SDK_TOKEN })).status).toBe(
+      200,
+    );
+  });
+
+  it('refuses a client key in either header', async () => {
+    for (const headers of [{ 'x-proxy-key': CLIENT_KEY }, { authorization: CLIENT_KEY }, {}]) {
+      const response = await features(headers);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
+    }
+  });
+});
