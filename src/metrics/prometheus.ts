@@ -20,6 +20,8 @@ export interface ProxyGaugeSources {
   flagCount(): number | undefined;
   /** Time of the last successful poll of Unleash (200 or 304), undefined before one. */
   lastSyncAt(): Date | undefined;
+  /** Time Unleash last answered a poll with changed flags (a 200), undefined before one. */
+  lastChangeAt(): Date | undefined;
   pendingEvaluations(): number;
 }
 
@@ -80,6 +82,7 @@ export function createProxyMetrics(sources: ProxyGaugeSources): ProxyMetrics {
       this.set(at === undefined ? 0 : at.getTime() / 1000);
     },
   });
+  originalProxySeries(sources, registers);
   new Gauge({
     name: 'unleash_proxy_flags',
     help: 'Flags in the configuration the proxy serves now.',
@@ -134,4 +137,39 @@ export function createProxyMetrics(sources: ProxyGaugeSources): ProxyMetrics {
       return `${own}\n${process}`;
     },
   };
+}
+
+function epochMs(at: Date | undefined): number {
+  return at === undefined ? 0 : at.getTime();
+}
+
+/**
+ * The series the original Unleash Proxy exposed, under its names and with its meaning, so that
+ * dashboards and alerts built on it keep working: `unleash_proxy_up` is a counter at 1 while
+ * the process runs; the two timestamps are milliseconds since the epoch, 0 before the first
+ * time. The original set the fetch time on every successful poll (changed or not) and the
+ * update time when a poll brought changed flags.
+ */
+function originalProxySeries(sources: ProxyGaugeSources, registers: Registry[]): void {
+  new Counter({
+    name: 'unleash_proxy_up',
+    help: 'Indication that the service is up.',
+    registers,
+  }).inc(1);
+  new Gauge({
+    name: 'last_metrics_update_epoch_timestamp_ms',
+    help: 'An epoch timestamp (in milliseconds) set to when the proxy last got changed flags from Unleash.',
+    registers,
+    collect() {
+      this.set(epochMs(sources.lastChangeAt()));
+    },
+  });
+  new Gauge({
+    name: 'last_metrics_fetch_epoch_timestamp_ms',
+    help: 'An epoch timestamp (in milliseconds) set to when the proxy last checked Unleash successfully, whether the flags changed or not.',
+    registers,
+    collect() {
+      this.set(epochMs(sources.lastSyncAt()));
+    },
+  });
 }

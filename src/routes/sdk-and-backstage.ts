@@ -51,14 +51,17 @@ export function createSdkAndBackstage({
   strategies,
 }: SdkAndBackstageDeps): SdkAndBackstage {
   const sync = new SyncTracker();
+  let lastChangeAt: Date | undefined;
   const metrics = createProxyMetrics({
     flagCount: () => flags.current()?.snapshot.features.length,
     lastSyncAt: () => sync.lastSyncAt(),
+    lastChangeAt: () => lastChangeAt,
     // Read at scrape time, when `usage` (which reports into these series) exists.
     pendingEvaluations: () => usage.pendingEvaluations(),
   });
   store.onFetch((outcome) => {
     sync.record(outcome);
+    if (outcome === 'changed') lastChangeAt = new Date();
     metrics.recordFetch(outcome);
   });
 

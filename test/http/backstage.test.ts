@@ -102,4 +102,37 @@ describe('backstage: liveness, readiness and Prometheus', () => {
     expect(after).toMatch(/route="unmatched",status="404"\} 1/);
     expect(after).not.toContain('/nothing/here');
   });
+
+  it("exposes the original proxy's series with its meaning, next to ours", async () => {
+    const startedAt = Date.now();
+    const { upstream, proxy } = await start();
+    const scrape = async () =>
+      (await fetch(`${proxy.origin}/proxy/internal-backstage/prometheus`)).text();
+    const value = (text: string, name: string): number => {
+      const found = new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1];
+      if (found === undefined) throw new Error(`no series ${name}`);
+      return Number(found);
+    };
+    await waitFor(
+      () => upstream.requestsTo('/api/client/features').length >= 3,
+      'polls answered 304 after the first 200',
+    );
+    const first = await scrape();
+    expect(first).toContain('# TYPE unleash_proxy_up counter');
+    expect(value(first, 'unleash_proxy_up')).toBe(1);
+    const updatedAt = value(first, 'last_metrics_update_epoch_timestamp_ms');
+    const fetchedAt = value(first, 'last_metrics_fetch_epoch_timestamp_ms');
+    expect(updatedAt).toBeGreaterThanOrEqual(startedAt);
+    // Polls answered 304 move the fetch time, not the update time.
+    expect(fetchedAt).toBeGreaterThan(updatedAt);
+    expect(fetchedAt).toBeLessThanOrEqual(Date.now());
+    // Ours, next to them.
+    expect(first).toMatch(/unleash_proxy_last_successful_sync_timestamp_seconds [1-9]/);
+
+    upstream.setState({ features: [] });
+    await waitFor(
+      async () => value(await scrape(), 'last_metrics_update_epoch_timestamp_ms') > fetchedAt,
+      'the update time to follow changed flags',
+    );
+  });
 });
