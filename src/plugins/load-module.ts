@@ -20,11 +20,11 @@ function reason(error: unknown): string {
   return String(error);
 }
 
-/** A CommonJS file that cannot find a package it requires: say how to give it the proxy's. */
+/** A file that cannot find a package it requires: neither its own folders nor the proxy have it. */
 function missingPackageHint(error: unknown): string {
   const code = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined;
-  return code === 'MODULE_NOT_FOUND'
-    ? " (a CommonJS file outside the proxy finds its packages through NODE_PATH; set NODE_PATH to the proxy's node_modules folder, as the Docker image does)"
+  return code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND'
+    ? " (a plugin file gets the proxy's own packages, such as unleash-client; install any other in a node_modules folder next to the file)"
     : '';
 }
 

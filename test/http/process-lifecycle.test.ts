@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,9 +22,9 @@ interface Child {
 }
 
 /** The built proxy as a user runs it: `node dist/src/main.js` with only the given variables. */
-function runBuiltProxy(env: Record<string, string>): Child {
+function runBuiltProxy(env: Record<string, string>, cwd = ROOT): Child {
   const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
+    cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -142,6 +142,74 @@ describe('the built proxy as a process', () => {
 
       expect(await child.exited).toBe(0);
       expect(child.output()).not.toContain('shutdown timeout reached');
+    },
+    60_000,
+  );
+
+  /** A CommonJS strategy file in a folder of its own, as the original proxy's format has it. */
+  function strategyFolder(): { folder: string; file: string; flags: string } {
+    const folder = mkdtempSync(join(tmpdir(), 'proxy-outside-'));
+    folders.push(folder);
+    mkdirSync(join(folder, 'strategies'));
+    const file = join(folder, 'strategies', 'by-plan.cjs');
+    writeFileSync(
+      file,
+      [
+        "const { Strategy } = require('unleash-client');",
+        'class ByPlan extends Strategy {',
+        "  constructor() { super('byPlan'); }",
+        '  isEnabled(parameters, context) { return context.properties.plan === parameters.plan; }',
+        '}',
+        'module.exports = [new ByPlan()];',
+      ].join('\n'),
+    );
+    const flags = join(folder, 'flags.json');
+    const strategy = { name: 'byPlan', parameters: { plan: 'gold' }, constraints: [] };
+    writeFileSync(
+      flags,
+      JSON.stringify({
+        version: 2,
+        features: [{ name: 'gold', enabled: true, strategies: [strategy] }],
+      }),
+    );
+    mkdirSync(join(folder, 'empty-node-path'));
+    return { folder, file, flags };
+  }
+
+  it.each([
+    ['from its own folder, a relative path, no NODE_PATH', 'folder', undefined],
+    ['from /, an absolute path, no NODE_PATH', 'root', undefined],
+    ['from its own folder, NODE_PATH elsewhere', 'folder', 'empty-node-path'],
+  ] as const)(
+    "a CommonJS strategy file outside the proxy gets the proxy's unleash-client (%s)",
+    async (_case, where, nodePath) => {
+      const { folder, file, flags } = strategyFolder();
+      const port = await freePort();
+      const child = runBuiltProxy(
+        {
+          PORT: String(port),
+          UNLEASH_BOOTSTRAP_FILE: flags,
+          UNLEASH_PROXY_CLIENT_KEYS: 'outside-key',
+          UNLEASH_CUSTOM_STRATEGIES_FILE: where === 'folder' ? 'strategies/by-plan.cjs' : file,
+          ...(nodePath === undefined ? {} : { NODE_PATH: join(folder, nodePath) }),
+        },
+        where === 'folder' ? folder : '/',
+      );
+      running.push(child);
+      await waitFor(
+        async () => (await healthy(port)) || child.process.exitCode !== null,
+        'the proxy to be ready or to exit',
+      );
+      expect(child.output()).not.toContain('Cannot find module');
+      const names = async (query: string) => {
+        const response = await fetch(`http://127.0.0.1:${port}/proxy?${query}`, {
+          headers: { authorization: 'outside-key' },
+        });
+        const body = (await response.json()) as { toggles: { name: string }[] };
+        return body.toggles.map((toggle) => toggle.name);
+      };
+      expect(await names('properties[plan]=gold')).toEqual(['gold']);
+      expect(await names('properties[plan]=free')).toEqual([]);
     },
     60_000,
   );
