@@ -24,8 +24,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-# NODE_PATH is no longer needed for mounted strategy files (the proxy resolves its own packages
-# for them); kept for files that require other packages installed under /app/node_modules.
+# Mounted strategy files get the proxy's packages without NODE_PATH; it stays for any other
+# script run in the image that expects it.
 ENV NODE_ENV=production \
     NODE_PATH=/app/node_modules
 # PORT is deliberately not set here: it would win over a PROXY_PORT given at `docker run`.
