@@ -13,6 +13,7 @@ import { findPayloadProblem } from './payload-validation.js';
 import { createSnapshot, type FlagSnapshot } from './snapshot.js';
 import { createSyncRepository } from './sync-repository.js';
 import type { ClientFeaturesResponse, FeatureInterface, Strategy } from './types.js';
+import { warnUnimplementedStrategies } from './unimplemented-strategies.js';
 
 export type FetchOutcome = 'changed' | 'unchanged' | 'failed';
 
@@ -121,6 +122,7 @@ export function createFlagStore({
     revision += 1;
     snapshot = createSnapshot(revision, data.features as FeatureInterface[], data.segments ?? []);
     logger.debug({ revision, flags: snapshot.features.length, fromBackup }, 'flags updated');
+    warnUnimplementedStrategies(snapshot.features, strategies, logger);
     resolveReady(snapshot);
     for (const listener of listeners) listener(snapshot);
   };
