@@ -2,7 +2,8 @@
 # unleash-koa-proxy: a drop-in replacement for the unleashorg/unleash-proxy image. It reads the
 # same environment variables (UNLEASH_URL, UNLEASH_API_TOKEN, UNLEASH_PROXY_CLIENT_KEYS, ...).
 
-ARG NODE_IMAGE=node:24-bookworm-slim
+# The Node major of .node-version, which CI tests with (the release workflow passes it in).
+ARG NODE_IMAGE=node:20-bookworm-slim
 
 # --- build: compile TypeScript, then drop the dev dependencies ---------------------------------
 FROM ${NODE_IMAGE} AS build
@@ -22,6 +23,10 @@ FROM ${NODE_IMAGE}
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
+
+LABEL org.opencontainers.image.title="unleash-koa-proxy" \
+      org.opencontainers.image.description="Drop-in replacement for the Unleash Proxy, on Koa" \
+      org.opencontainers.image.licenses="Apache-2.0"
 
 WORKDIR /app
 # Mounted strategy files get the proxy's packages without NODE_PATH; it stays for any other
