@@ -1,8 +1,8 @@
 import type { RequestListener, Server } from 'node:http';
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import type { DestinationStream } from 'pino';
 import { type Env, loadConfig, type ProxyConfig, type ProxyOptions } from './config/load-config.js';
-import { createContextStep } from './context/context-step.js';
+import { type ContextStep, createContextStep } from './context/context-step.js';
 import { createEnrichment } from './context/enrich-context.js';
 import type { EvaluationPipeline } from './dialects/evaluation-endpoint.js';
 import { proxyRoutes } from './dialects/proxy/proxy-routes.js';
@@ -31,8 +31,9 @@ import type { ContextEnricher } from './plugins/types.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { createSdkAndBackstage } from './routes/sdk-and-backstage.js';
 import { mountRoutes } from './routing/mount-routes.js';
-import { createFlagStore } from './unleash/flag-store.js';
+import { createFlagStore, type FlagStore } from './unleash/flag-store.js';
 import { readOfflineFlags } from './unleash/offline-flags.js';
+import type { ClientFeaturesResponse, Strategy } from './unleash/types.js';
 
 /** The key that works with the bundled example flags when no key is configured. */
 export const DEMO_CLIENT_KEY = 'demo-client-key';
@@ -114,40 +115,11 @@ export function assembleApp(
     config.mode === 'offline' ? readOfflineFlags(config.bootstrapFile) : undefined;
   // loadConfig requires keys except on the bundled example flags, where the demo key works.
   const clientKeys = config.allClientKeys.length > 0 ? config.allClientKeys : [DEMO_CLIENT_KEY];
-
-  // Plugins: user strategies fail closed and user enrichers fail the request, never the process.
-  checkStrategyNames(plugins.strategies);
-  const pluginFailureLog = throttledLog({ logger });
-  const strategies = plugins.strategies.map((strategy) =>
-    guardStrategy(strategy, pluginFailureLog),
-  );
-  const enrich = createEnrichment({
-    enrichers: plugins.enrichers,
-    clientKeyHeader: config.clientKeysHeaderName,
-    environmentOverride: config.environment,
-    log: pluginFailureLog,
-  });
+  const { strategies, enrich } = guardPlugins(config, plugins, logger);
   // Reads PROXY_GEOIP_DATABASE: a bad file stops the start here, before any sync or listen.
   const contextStep = createContextStep({ config, logger, enrich });
-  const flags = new LiveFlags((snapshot) =>
-    compileEvaluator(snapshot, { customStrategies: strategies }),
-  );
-  const store = createFlagStore({
-    config,
-    logger,
-    strategies,
-    ...(offlineFlags ? { offlineFlags } : {}),
-  });
-  store.onUpdate((snapshot) => flags.update(snapshot));
-
+  const { store, flags } = syncFlags(config, logger, strategies, offlineFlags);
   const checker = new CredentialChecker(clientKeys, config.serverSideSdkTokens);
-  const rateLimits = rateLimitGuards(config); // empty unless PROXY_RATE_LIMIT_* is set
-  const guards = [
-    requireReady(flags),
-    ...rateLimits.beforeAuth,
-    requireCredential(checker, config.clientKeysHeaderName),
-    ...rateLimits.afterAuth,
-  ];
   // Usage metrics, registration, server-side SDK config, readiness and Prometheus.
   const sdkAndBackstage = createSdkAndBackstage({
     config,
@@ -163,36 +135,139 @@ export function assembleApp(
   const koa = new Koa<ProxyState>();
   koa.silent = true;
   const drain = new ConnectionDrain();
-  koa.use(drain.middleware());
-  koa.use(requestLog(logger));
-  koa.use(sdkAndBackstage.requestMetrics);
-  koa.use(errorHandler());
-  koa.use(cors(config));
-  koa.use(compression()); // koa-compress when the request accepts an encoding
-  koa.use(clientIp(trustedProxyResolver(config.trustProxy)));
-  koa.use(queryLimits(config)); // query length, parameter count, encoding
-  const pipeline: EvaluationPipeline = {
-    flagSetOf: () => flags.current(),
-    prepareContext: contextStep.prepare,
-    service: new EvaluationService(),
-  };
+  useSharedMiddleware(koa, {
+    config,
+    logger,
+    drain,
+    requestMetrics: sdkAndBackstage.requestMetrics,
+  });
   options.preHook?.(koa);
   const routers = [
     healthRoutes(flags),
     proxyRoutes({
       limits: config,
       enableAllEndpoint: config.enableAllEndpoint,
-      pipeline,
-      guards,
+      pipeline: evaluationPipeline(flags, contextStep),
+      guards: apiGuards(config, flags, checker),
     }),
     ...sdkAndBackstage.routers,
   ];
   if (config.enableOAS) routers.push(docsRoutes(config)); // OpenAPI document and Swagger UI
   mountRoutes(koa, config.proxyBasePath, routers);
-  const listener = koa.callback();
 
-  const servers = new Set<Server>();
+  return servingApp({
+    config,
+    koa,
+    logger,
+    clientKeys,
+    drain,
+    ready: async () => {
+      await store.ready();
+    },
+    stopWork: async () => {
+      await sdkAndBackstage.close();
+      await store.close();
+      contextStep.close();
+    },
+  });
+}
+
+/** User strategies fail closed and user enrichers fail the request, never the process. */
+function guardPlugins(config: ProxyConfig, plugins: Plugins, logger: Logger) {
+  checkStrategyNames(plugins.strategies);
+  const pluginFailureLog = throttledLog({ logger });
   return {
+    strategies: plugins.strategies.map((strategy) => guardStrategy(strategy, pluginFailureLog)),
+    enrich: createEnrichment({
+      enrichers: plugins.enrichers,
+      clientKeyHeader: config.clientKeysHeaderName,
+      environmentOverride: config.environment,
+      log: pluginFailureLog,
+    }),
+  };
+}
+
+/** The flags kept in sync with Unleash (or the offline file), compiled on every update. */
+function syncFlags(
+  config: ProxyConfig,
+  logger: Logger,
+  strategies: readonly Strategy[],
+  offlineFlags: ClientFeaturesResponse | undefined,
+): { store: FlagStore; flags: LiveFlags } {
+  const flags = new LiveFlags((snapshot) =>
+    compileEvaluator(snapshot, { customStrategies: strategies }),
+  );
+  const store = createFlagStore({
+    config,
+    logger,
+    strategies,
+    ...(offlineFlags ? { offlineFlags } : {}),
+  });
+  store.onUpdate((snapshot) => flags.update(snapshot));
+  return { store, flags };
+}
+
+/** The middleware every request goes through, in order (docs/architecture.md). */
+function useSharedMiddleware(
+  koa: Koa<ProxyState>,
+  parts: {
+    config: ProxyConfig;
+    logger: Logger;
+    drain: ConnectionDrain;
+    requestMetrics: Middleware<ProxyState>;
+  },
+): void {
+  const { config } = parts;
+  koa.use(parts.drain.middleware());
+  koa.use(requestLog(parts.logger));
+  koa.use(parts.requestMetrics);
+  koa.use(errorHandler());
+  koa.use(cors(config));
+  koa.use(compression()); // koa-compress when the request accepts an encoding
+  koa.use(clientIp(trustedProxyResolver(config.trustProxy)));
+  koa.use(queryLimits(config)); // query length, parameter count, encoding
+}
+
+/** What runs before every API route: readiness, then rate limits around the key check. */
+function apiGuards(
+  config: ProxyConfig,
+  flags: LiveFlags,
+  checker: CredentialChecker,
+): Middleware<ProxyState>[] {
+  const rateLimits = rateLimitGuards(config); // empty unless PROXY_RATE_LIMIT_* is set
+  return [
+    requireReady(flags),
+    ...rateLimits.beforeAuth,
+    requireCredential(checker, config.clientKeysHeaderName),
+    ...rateLimits.afterAuth,
+  ];
+}
+
+/** What every evaluation endpoint shares: the flag set, the context, the evaluation service. */
+function evaluationPipeline(flags: LiveFlags, contextStep: ContextStep): EvaluationPipeline {
+  return {
+    flagSetOf: () => flags.current(),
+    prepareContext: contextStep.prepare,
+    service: new EvaluationService(),
+  };
+}
+
+interface ServingParts {
+  readonly config: ProxyConfig;
+  readonly koa: Koa<ProxyState>;
+  readonly logger: Logger;
+  readonly clientKeys: readonly string[];
+  readonly drain: ConnectionDrain;
+  readonly ready: () => Promise<void>;
+  /** Stops what runs besides the servers (usage forwarding, flag sync). */
+  readonly stopWork: () => Promise<void>;
+}
+
+/** The app's servers: started by `listen`, closed (after their requests) by `close`. */
+function servingApp({ config, koa, logger, clientKeys, drain, ready, stopWork }: ServingParts) {
+  const listener = koa.callback();
+  const servers = new Set<Server>();
+  const app: ProxyApp = {
     config,
     koa,
     logger,
@@ -205,9 +280,7 @@ export function assembleApp(
       server.listen(port, host, onListening);
       return server;
     },
-    async ready() {
-      await store.ready();
-    },
+    ready,
     async close() {
       drain.start();
       await Promise.all(
@@ -219,9 +292,8 @@ export function assembleApp(
             }),
         ),
       );
-      await sdkAndBackstage.close();
-      await store.close();
-      contextStep.close();
+      await stopWork();
     },
   };
+  return app;
 }

@@ -37,13 +37,33 @@ export interface ProxyMetrics {
 }
 
 type RequestLabels = { method: string; route: string; status: string };
+type Registers = Registry[];
 
 /** The proxy's series, in a registry of its own so that two apps in one process never mix. */
 export function createProxyMetrics(sources: ProxyGaugeSources): ProxyMetrics {
   const registry = new Registry();
   const registers = [registry];
   const processSeries = sharedProcessRegistry();
+  const requests = requestSeries(registers);
+  const upstream = upstreamSeries(registers, sources);
+  const usage = usageSeries(registers, sources);
+  return {
+    contentType: registry.contentType,
+    observeRequest: requests.observeRequest,
+    recordFetch: upstream.recordFetch,
+    usageReceived: (evaluations) => usage.received.inc(evaluations),
+    usageForwarded: (evaluations) => usage.forwarded.inc(evaluations),
+    usageDropped: (evaluations) => usage.dropped.inc(evaluations),
+    async render() {
+      const own = await registry.metrics();
+      const process = await processSeries.metrics();
+      return `${own}\n${process}`;
+    },
+  };
+}
 
+/** Requests answered, and how long they took, by method and route template. */
+function requestSeries(registers: Registers): Pick<ProxyMetrics, 'observeRequest'> {
   // Requests are counted here and handed to prom-client when it is read: its `inc` hashes the
   // labels on every call, a measurable part of a 304. Keys are bounded: route templates only.
   const pendingRequests = new Map<string, { labels: RequestLabels; count: number }>();
@@ -66,6 +86,23 @@ export function createProxyMetrics(sources: ProxyGaugeSources): ProxyMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers,
   });
+  return {
+    observeRequest(method, route, status, seconds) {
+      const key = `${method} ${status} ${route}`;
+      const pending = pendingRequests.get(key);
+      if (pending !== undefined) pending.count += 1;
+      else
+        pendingRequests.set(key, { labels: { method, route, status: String(status) }, count: 1 });
+      duration.observe({ method, route }, seconds);
+    },
+  };
+}
+
+/** Polls of Unleash, the last successful one, and the flags they gave. */
+function upstreamSeries(
+  registers: Registers,
+  sources: ProxyGaugeSources,
+): Pick<ProxyMetrics, 'recordFetch'> {
   const fetches = new Counter({
     name: 'unleash_proxy_upstream_fetches_total',
     help: 'Polls of Unleash for flags: outcome changed (200), unchanged (304) or failed.',
@@ -91,6 +128,15 @@ export function createProxyMetrics(sources: ProxyGaugeSources): ProxyMetrics {
       this.set(sources.flagCount() ?? 0);
     },
   });
+  return {
+    recordFetch(outcome) {
+      fetches.inc({ outcome });
+    },
+  };
+}
+
+/** The usage counts SDKs report: received, forwarded to Unleash, dropped, pending. */
+function usageSeries(registers: Registers, sources: ProxyGaugeSources) {
   const received = new Counter({
     name: 'unleash_proxy_usage_evaluations_received_total',
     help: 'Flag evaluations (yes + no) reported by SDKs to /client/metrics and accepted.',
@@ -114,29 +160,7 @@ export function createProxyMetrics(sources: ProxyGaugeSources): ProxyMetrics {
       this.set(sources.pendingEvaluations());
     },
   });
-
-  return {
-    contentType: registry.contentType,
-    observeRequest(method, route, status, seconds) {
-      const key = `${method} ${status} ${route}`;
-      const pending = pendingRequests.get(key);
-      if (pending !== undefined) pending.count += 1;
-      else
-        pendingRequests.set(key, { labels: { method, route, status: String(status) }, count: 1 });
-      duration.observe({ method, route }, seconds);
-    },
-    recordFetch(outcome) {
-      fetches.inc({ outcome });
-    },
-    usageReceived: (evaluations) => received.inc(evaluations),
-    usageForwarded: (evaluations) => forwarded.inc(evaluations),
-    usageDropped: (evaluations) => dropped.inc(evaluations),
-    async render() {
-      const own = await registry.metrics();
-      const process = await processSeries.metrics();
-      return `${own}\n${process}`;
-    },
-  };
+  return { received, forwarded, dropped };
 }
 
 function epochMs(at: Date | undefined): number {

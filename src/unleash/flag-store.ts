@@ -7,15 +7,14 @@ import InMemStorageProvider from 'unleash-client/lib/repository/storage-provider
 import type { ProxyConfig } from '../config/load-config.js';
 import type { Logger } from '../logger.js';
 import { defaultExport } from './default-export.js';
-import { FetchBackoff, FetchHeldBackError } from './fetch-backoff.js';
+import { FetchHeldBackError } from './fetch-backoff.js';
 import { createFleetSync, type FleetSync, NotTheFetcherError } from './fleet-sync.js';
-import { findPayloadProblem } from './payload-validation.js';
-import { createSnapshot, type FlagSnapshot } from './snapshot.js';
+import type { FlagSnapshot } from './snapshot.js';
 import { createSyncRepository } from './sync-repository.js';
-import type { ClientFeaturesResponse, FeatureInterface, Strategy } from './types.js';
-import { warnUnimplementedStrategies } from './unimplemented-strategies.js';
+import { type FetchOutcome, type Origin, SyncState } from './sync-state.js';
+import type { ClientFeaturesResponse, Strategy } from './types.js';
 
-export type FetchOutcome = 'changed' | 'unchanged' | 'failed';
+export type { FetchOutcome } from './sync-state.js';
 
 /**
  * The flags, kept in sync by unleash-client (polling with ETag, backup, bootstrap), exposed as
@@ -43,8 +42,6 @@ export interface FlagStoreSettings {
   /** Offline mode only: the flags to serve, already read and checked. */
   offlineFlags?: ClientFeaturesResponse;
 }
-
-type Origin = 'stored' | 'backup';
 
 /**
  * Sits between unleash-client and its storage: every flag set the SDK stores (from Unleash or
@@ -95,130 +92,72 @@ function isSkippedFetch(error: unknown): boolean {
   return error instanceof NotTheFetcherError || error instanceof FetchHeldBackError;
 }
 
-export function createFlagStore({
-  config,
-  logger,
-  strategies,
-  offlineFlags,
-}: FlagStoreSettings): FlagStore {
-  let snapshot: FlagSnapshot | undefined;
-  let revision = 0;
-  let lastSyncAt: Date | undefined;
-  /** The last payload from Unleash was refused: a 304 now confirms that one, not ours. */
-  let refusedLastPayload = false;
-  let bootstrapPending = false;
-  let stopped = false;
+/** With REDIS_URL (online only): the fleet's shared backup and fetch lease. */
+function fleetSyncFor(
+  config: ProxyConfig,
+  logger: Logger,
+  state: SyncState,
+): FleetSync | undefined {
+  const redisUrl = config.mode === 'online' ? config.redisUrl : undefined;
+  if (redisUrl === undefined) return undefined;
+  return createFleetSync({
+    config: { ...config, redisUrl },
+    logger,
+    adopt: (data) => state.accept(data, 'fleet'),
+    onSyncedAt: (at) => {
+      state.lastSyncAt = at;
+    },
+  });
+}
+
+/** Where the SDK keeps its backup: the fleet's Redis, a folder (online), or memory (offline). */
+function backupStorage(
+  config: ProxyConfig,
+  fleet: FleetSync | undefined,
+): StorageProvider<ClientFeaturesResponse> {
+  if (fleet !== undefined) return fleet.storage;
+  return config.mode === 'online'
+    ? new FileStorage<ClientFeaturesResponse>(config.backupPath ?? tmpdir())
+    : new InMemStorage<ClientFeaturesResponse>();
+}
+
+/** The flags to start from: the offline file, EXP_BOOTSTRAP_URL, or none. */
+function bootstrapFor(
+  config: ProxyConfig,
+  offlineFlags: ClientFeaturesResponse | undefined,
+): BootstrapOptions | undefined {
+  if (offlineFlags) return { data: offlineFlags.features, segments: offlineFlags.segments ?? [] };
+  if (!config.bootstrapUrl) return undefined;
+  return {
+    url: config.bootstrapUrl,
+    ...(config.bootstrapAuthorization
+      ? { urlHeaders: { Authorization: config.bootstrapAuthorization } }
+      : {}),
+  };
+}
+
+type SyncRepository = ReturnType<typeof createSyncRepository>;
+
+/**
+ * Follows the repository's polls: a 304 is a sync, an error a failure with backoff. The SDK
+ * stops polling for good after a 401 or 403, so the store asks again once the wait is over.
+ * Returns the function that stops the retry timer.
+ */
+function followPolls(
+  repository: SyncRepository,
+  state: SyncState,
+  fleet: FleetSync | undefined,
+  logger: Logger,
+  isStopped: () => boolean,
+): () => void {
   let retryTimer: NodeJS.Timeout | undefined;
-  const backoff = new FetchBackoff(config.refreshInterval);
-  const listeners: ((snapshot: FlagSnapshot) => void)[] = [];
-  let resolveReady: (snapshot: FlagSnapshot) => void = () => {};
-  const readyPromise = new Promise<FlagSnapshot>((resolve) => {
-    resolveReady = resolve;
-  });
-
-  const record = (data: ClientFeaturesResponse, fromBackup: boolean): void => {
-    // A backup read that finishes after a fresh fetch must not replace the fresher flags.
-    if (fromBackup && snapshot !== undefined) return;
-    revision += 1;
-    snapshot = createSnapshot(revision, data.features as FeatureInterface[], data.segments ?? []);
-    logger.debug({ revision, flags: snapshot.features.length, fromBackup }, 'flags updated');
-    warnUnimplementedStrategies(snapshot.features, strategies, logger);
-    resolveReady(snapshot);
-    for (const listener of listeners) listener(snapshot);
-  };
-
-  const fetchListeners: ((outcome: FetchOutcome) => void)[] = [];
-  const reportFetch = (outcome: FetchOutcome): void => {
-    for (const listener of fetchListeners) listener(outcome);
-  };
-
-  const accept = (data: unknown, origin: Origin | 'fleet'): boolean => {
-    const problem = findPayloadProblem(data);
-    if (problem !== undefined) {
-      if (origin === 'stored') {
-        refusedLastPayload = true;
-        backoff.failed();
-        reportFetch('failed');
-      }
-      logger.warn(
-        { problem, origin },
-        origin === 'stored'
-          ? 'refused flags of the wrong shape from Unleash; serving the last good flags'
-          : 'ignored a flag backup of the wrong shape',
-      );
-      return false;
-    }
-    if (origin === 'stored' && bootstrapPending) {
-      bootstrapPending = false;
-    } else if (origin === 'stored') {
-      refusedLastPayload = false;
-      lastSyncAt = new Date();
-      backoff.succeeded();
-      reportFetch('changed');
-    }
-    record(data as ClientFeaturesResponse, origin === 'backup');
-    return true;
-  };
-
-  const online = config.mode === 'online';
-  const redisUrl = online ? config.redisUrl : undefined;
-  const fleet: FleetSync | undefined =
-    redisUrl === undefined
-      ? undefined
-      : createFleetSync({
-          config: { ...config, redisUrl },
-          logger,
-          adopt: (data) => accept(data, 'fleet'),
-          onSyncedAt: (at) => {
-            lastSyncAt = at;
-          },
-        });
-  const storage =
-    fleet?.storage ??
-    (online
-      ? new FileStorage<ClientFeaturesResponse>(config.backupPath ?? tmpdir())
-      : new InMemStorage<ClientFeaturesResponse>());
-  const bootstrapUrl = config.bootstrapUrl;
-  const bootstrap: BootstrapOptions | undefined = offlineFlags
-    ? { data: offlineFlags.features, segments: offlineFlags.segments ?? [] }
-    : bootstrapUrl
-      ? {
-          url: bootstrapUrl,
-          ...(config.bootstrapAuthorization
-            ? { urlHeaders: { Authorization: config.bootstrapAuthorization } }
-            : {}),
-        }
-      : undefined;
-
-  const checkingStorage = new CheckingStorage(storage, accept);
-  // Offline mode never contacts this address: polling and metrics are off.
-  const url = config.unleashUrl ?? 'http://offline.invalid/api';
-  const repository = createSyncRepository({
-    config,
-    url,
-    storage: checkingStorage,
-    bootstrap,
-    beforeFetch: async () => {
-      backoff.check();
-      await fleet?.beforeFetch();
-    },
-    onBootstrapRead: () => {
-      bootstrapPending = true;
-    },
-  });
   repository.on('unchanged', () => {
-    // A 304 that confirms a payload we refused is not a sync.
-    reportFetch(refusedLastPayload ? 'failed' : 'unchanged');
-    if (refusedLastPayload) return;
-    lastSyncAt = new Date();
-    backoff.succeeded();
-    fleet?.markSynced();
+    if (state.confirmUnchanged()) fleet?.markSynced();
   });
   repository.on('error', (error: unknown) => {
-    if (stopped || isSkippedFetch(error)) return;
-    reportFetch('failed');
-    const delay = backoff.failed();
-    // The SDK stops polling for good after a 401 or 403: ask again once the wait is over.
+    if (isStopped() || isSkippedFetch(error)) return;
+    state.reportFetch('failed');
+    const delay = state.backoff.failed();
     if (error instanceof Error && STOPS_POLLING.test(error.message)) {
       logger.warn({ retryInMs: delay }, 'Unleash refused the API token; asking again later');
       clearTimeout(retryTimer);
@@ -226,7 +165,18 @@ export function createFlagStore({
       retryTimer.unref();
     }
   });
+  return () => clearTimeout(retryTimer);
+}
 
+/** unleash-client, polling through the repository, its events logged. */
+function startUnleashClient(
+  config: ProxyConfig,
+  url: string,
+  repository: SyncRepository,
+  strategies: readonly Strategy[],
+  logger: Logger,
+): Unleash {
+  const online = config.mode === 'online';
   const unleash = new Unleash({
     url,
     appName: config.unleashAppName,
@@ -253,20 +203,52 @@ export function createFlagStore({
   if (online) {
     unleash.on('synchronized', () => logger.info('flags synchronized with Unleash'));
   }
+  return unleash;
+}
+
+export function createFlagStore({
+  config,
+  logger,
+  strategies,
+  offlineFlags,
+}: FlagStoreSettings): FlagStore {
+  const state = new SyncState(config.refreshInterval, logger, strategies);
+  const fleet = fleetSyncFor(config, logger, state);
+  const checkingStorage = new CheckingStorage(backupStorage(config, fleet), (data, origin) =>
+    state.accept(data, origin),
+  );
+  // Offline mode never contacts this address: polling and metrics are off.
+  const url = config.unleashUrl ?? 'http://offline.invalid/api';
+  const repository = createSyncRepository({
+    config,
+    url,
+    storage: checkingStorage,
+    bootstrap: bootstrapFor(config, offlineFlags),
+    beforeFetch: async () => {
+      state.backoff.check();
+      await fleet?.beforeFetch();
+    },
+    onBootstrapRead: () => {
+      state.bootstrapPending = true;
+    },
+  });
+  let stopped = false;
+  const stopRetrying = followPolls(repository, state, fleet, logger, () => stopped);
+  const unleash = startUnleashClient(config, url, repository, strategies, logger);
 
   return {
-    current: () => snapshot,
-    ready: () => readyPromise,
-    lastSyncAt: () => lastSyncAt,
+    current: () => state.snapshot,
+    ready: () => state.ready,
+    lastSyncAt: () => state.lastSyncAt,
     onUpdate(listener) {
-      listeners.push(listener);
+      state.updateListeners.push(listener);
     },
     onFetch(listener) {
-      fetchListeners.push(listener);
+      state.fetchListeners.push(listener);
     },
     async close() {
       stopped = true;
-      clearTimeout(retryTimer);
+      stopRetrying();
       await unleash.destroyWithFlush();
       // Stopping drops every listener, but a fetch still in flight reports its failure later:
       // an 'error' event with no listener would throw in the embedding process. Added before
