@@ -31,15 +31,18 @@ LABEL org.opencontainers.image.title="unleash-koa-proxy" \
 WORKDIR /app
 # Mounted strategy files get the proxy's packages without NODE_PATH; it stays for any other
 # script run in the image that expects it.
+# PROXY_MODE=online: a container started without UNLEASH_URL is a boot error, never the demo
+# flags (`-e PROXY_MODE=demo` asks for them, `-e PROXY_MODE=offline` serves a mounted file).
 ENV NODE_ENV=production \
-    NODE_PATH=/app/node_modules
+    NODE_PATH=/app/node_modules \
+    PROXY_MODE=online
 # PORT is deliberately not set here: it would win over a PROXY_PORT given at `docker run`.
 
 # Owned by root and read-only for the `node` user that runs the proxy.
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# The bundled example flags served in offline mode (no UNLEASH_URL).
+# The bundled example flags, served with PROXY_MODE=demo.
 COPY examples ./examples
 
 USER node

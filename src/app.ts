@@ -112,7 +112,7 @@ export function assembleApp(
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
   const offlineFlags =
-    config.mode === 'offline' ? readOfflineFlags(config.bootstrapFile) : undefined;
+    config.mode === 'online' ? undefined : readOfflineFlags(config.bootstrapFile);
   // loadConfig requires keys except on the bundled example flags, where the demo key works.
   const clientKeys = config.allClientKeys.length > 0 ? config.allClientKeys : [DEMO_CLIENT_KEY];
   const { strategies, enrich } = guardPlugins(config, plugins, logger);

@@ -14,11 +14,11 @@ async function main(): Promise<void> {
     logger.info({ port: config.proxyPort, mode: config.mode }, 'unleash-koa-proxy listening');
   });
 
-  if (config.mode === 'offline') {
+  if (config.mode !== 'online') {
     const key = app.clientKeys[0] === DEMO_CLIENT_KEY ? DEMO_CLIENT_KEY : '<your client key>';
     const flags = config.bootstrapFile ?? 'the bundled example flags';
     logger.warn(
-      `Offline mode (no UNLEASH_URL): serving ${flags}. Try: curl -H 'Authorization: ${key}' 'http://localhost:${config.proxyPort}${config.proxyBasePath}/proxy?userId=alice'`,
+      `${config.mode === 'demo' ? 'Demo' : 'Offline'} mode (no UNLEASH_URL): serving ${flags}. Try: curl -H 'Authorization: ${key}' 'http://localhost:${config.proxyPort}${config.proxyBasePath}/proxy?userId=alice'`,
     );
   }
 

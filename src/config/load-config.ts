@@ -16,8 +16,8 @@ export type ProxyOptions = { readonly [K in OptionName]?: unknown } & {
 };
 
 export type ProxyConfig = ParsedOptions & {
-  /** online: synced from UNLEASH_URL; offline: served from a bootstrap file. */
-  readonly mode: 'online' | 'offline';
+  /** online: synced from UNLEASH_URL; offline: a flag file; demo: the bundled example flags. */
+  readonly mode: ProxyMode;
   readonly unleashInstanceId: string;
   /** Client keys and legacy proxy secrets together. */
   readonly allClientKeys: readonly string[];
@@ -34,6 +34,70 @@ export interface TrustedToken {
   readonly secret: string;
   readonly environment: string;
   readonly projects: readonly string[];
+}
+
+export type ProxyMode = 'online' | 'offline' | 'demo';
+
+/**
+ * Settings that only make sense against an Unleash server: with any of them and no UNLEASH_URL
+ * (a typo in its name, say), serving the demo flags to production keys would fail open.
+ */
+const MEANT_FOR_UNLEASH: readonly OptionName[] = [
+  'unleashApiToken',
+  'clientKeys',
+  'proxySecrets',
+  'bootstrapUrl',
+  'bootstrapAuthorization',
+  'bootstrapFile',
+  'unleashApiTokens',
+  'pretrustedTokens',
+];
+
+function isSet(value: unknown): boolean {
+  return value !== undefined && !(Array.isArray(value) && value.length === 0);
+}
+
+/**
+ * The mode asked for, or the one implied: online with UNLEASH_URL, the demo on a machine where
+ * nothing at all is configured, and otherwise a problem naming UNLEASH_URL.
+ */
+function resolveMode(
+  values: ParsedOptions,
+  rejected: ReadonlySet<OptionName>,
+  problems: string[],
+): ProxyMode {
+  // A malformed UNLEASH_URL is already a problem; requirements that follow from it are noise.
+  if (rejected.has('unleashUrl') || rejected.has('edgeUpstreamUrl')) {
+    return values.proxyMode ?? 'online';
+  }
+  const hasUrl = values.unleashUrl !== undefined;
+  const asked = values.proxyMode;
+  if (asked === undefined) {
+    if (hasUrl) return 'online';
+    const configured = MEANT_FOR_UNLEASH.filter((name) => isSet(values[name]));
+    if (configured.length > 0) {
+      const names = configured.map((name) => OPTIONS[name].env[0]).join(', ');
+      problems.push(
+        `UNLEASH_URL is not set, but ${names} ${configured.length === 1 ? 'is' : 'are'}: set UNLEASH_URL to sync with Unleash, or PROXY_MODE=offline to serve UNLEASH_BOOTSTRAP_FILE without Unleash (PROXY_MODE=demo: the bundled example flags)`,
+      );
+    }
+    return 'demo';
+  }
+  if (asked === 'online' && !hasUrl) {
+    problems.push('UNLEASH_URL is required with PROXY_MODE=online');
+  }
+  if (asked !== 'online' && hasUrl) {
+    problems.push(`UNLEASH_URL is set, but PROXY_MODE=${asked} does not use Unleash`);
+  }
+  if (asked === 'offline' && values.bootstrapFile === undefined && !rejected.has('bootstrapFile')) {
+    problems.push('UNLEASH_BOOTSTRAP_FILE is required with PROXY_MODE=offline');
+  }
+  if (asked === 'demo' && values.bootstrapFile !== undefined) {
+    problems.push(
+      'UNLEASH_BOOTSTRAP_FILE is set, but PROXY_MODE=demo serves the bundled example flags (PROXY_MODE=offline serves a file)',
+    );
+  }
+  return asked;
 }
 
 const NESTED_CORS: Readonly<Record<string, OptionName>> = {
@@ -119,7 +183,7 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
 
   const values = withEdgeNames(parsed as ParsedOptions, given);
   const allClientKeys = [...new Set([...values.clientKeys, ...values.proxySecrets])];
-  const mode = values.unleashUrl === undefined ? 'offline' : 'online';
+  const mode = resolveMode(values, rejected, problems);
   const keysRejected = rejected.has('clientKeys') || rejected.has('proxySecrets');
   const scopeTokens = [
     ...new Set([
@@ -129,7 +193,7 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
   ];
   const tokensRejected = rejected.has('unleashApiToken') || rejected.has('unleashApiTokens');
   const trustedTokens = readTrustedTokens(values.pretrustedTokens, problems);
-  if (mode === 'online') {
+  if (mode === 'online' && !rejected.has('unleashUrl') && !rejected.has('edgeUpstreamUrl')) {
     if (scopeTokens.length === 0 && !tokensRejected) {
       problems.push(
         'UNLEASH_API_TOKEN (or UNLEASH_API_TOKENS / TOKENS) is required when UNLEASH_URL is set',
@@ -141,9 +205,9 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
     if (values.unleashApiTokens.length === 0 && allClientKeys.length === 0 && !keysRejected) {
       problems.push('UNLEASH_PROXY_CLIENT_KEYS is required when UNLEASH_URL is set');
     }
-  } else if (values.bootstrapFile !== undefined && allClientKeys.length === 0) {
+  } else if (mode === 'offline' && allClientKeys.length === 0 && !keysRejected) {
     // Only the bundled example flags may be served with the public demo key.
-    problems.push('UNLEASH_PROXY_CLIENT_KEYS is required when UNLEASH_BOOTSTRAP_FILE is set');
+    problems.push('UNLEASH_PROXY_CLIENT_KEYS is required with PROXY_MODE=offline');
   }
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -51,7 +51,7 @@ export const ORIGINAL_OPTIONS = {
   unleashUrl: option({
     env: ['UNLEASH_URL'],
     parser: httpUrl,
-    doc: 'API URL of the Unleash server, e.g. https://unleash.example.com/api. Unset: offline mode on a bootstrap file.',
+    doc: 'API URL of the Unleash server, e.g. https://unleash.example.com/api. Required unless PROXY_MODE is offline or demo.',
   }),
   unleashApiToken: option({
     env: ['UNLEASH_API_TOKEN'],

@@ -1,12 +1,17 @@
 import { option } from './option-spec.js';
-import { integer, text } from './parsers.js';
+import { integer, oneOf, text } from './parsers.js';
 
 /** Options this proxy adds: offline flags, backups, limits, timeouts, rate limits, fleets. */
 export const OWN_OPTIONS = {
+  proxyMode: option({
+    env: ['PROXY_MODE'],
+    parser: oneOf('online', 'offline', 'demo'),
+    doc: 'online: sync from UNLEASH_URL. offline: serve UNLEASH_BOOTSTRAP_FILE without Unleash. demo: serve the bundled example flags. Default: online when UNLEASH_URL is set; demo when nothing at all is configured (a fresh machine); otherwise a boot error. The Docker image sets online.',
+  }),
   bootstrapFile: option({
     env: ['UNLEASH_BOOTSTRAP_FILE', 'BOOTSTRAP_FILE'],
     parser: text,
-    doc: 'Flag file (Unleash client API format) served in offline mode. Default: the bundled examples.',
+    doc: 'Flag file (Unleash client API format) served with PROXY_MODE=offline.',
   }),
   backupPath: option({
     env: ['UNLEASH_BACKUP_PATH', 'BACKUP_FOLDER'],

@@ -14,7 +14,7 @@ const DEFAULT_MAX_AGE_POLLS = 60;
  * flags would still have been served. Offline mode and disabled polling never go stale.
  */
 export function readinessMaxAgeMs(config: ProxyConfig): number {
-  if (config.mode === 'offline' || config.refreshInterval === 0) return 0;
+  if (config.mode !== 'online' || config.refreshInterval === 0) return 0;
   return (
     config.readinessMaxAgeMs ??
     Math.max(MIN_DEFAULT_MAX_AGE_MS, DEFAULT_MAX_AGE_POLLS * config.refreshInterval)

@@ -44,6 +44,7 @@ describe('device from User-Agent and client hints (PROXY_DEVICE_CONTEXT=true)', 
         ],
       },
       {
+        PROXY_MODE: 'offline',
         UNLEASH_BOOTSTRAP_FILE: flagsFile,
         UNLEASH_PROXY_CLIENT_KEYS: KEY,
         PROXY_DEVICE_CONTEXT: 'true',

@@ -51,7 +51,11 @@ const flagsFile = writeProbeFlags(
   },
   [flagWithConstraint('nordic-launch', 'country', ['NO', 'SE'])],
 );
-const baseEnv = { UNLEASH_BOOTSTRAP_FILE: flagsFile, UNLEASH_PROXY_CLIENT_KEYS: KEY };
+const baseEnv = {
+  PROXY_MODE: 'offline',
+  UNLEASH_BOOTSTRAP_FILE: flagsFile,
+  UNLEASH_PROXY_CLIENT_KEYS: KEY,
+};
 
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 

@@ -11,6 +11,7 @@ const fixture = (name: string) => join(repoRoot, 'test/fixtures/plugins', name);
 const KEY = 'plugins-test-key';
 
 const env = {
+  PROXY_MODE: 'offline',
   UNLEASH_BOOTSTRAP_FILE: fixture('flags.json'),
   UNLEASH_PROXY_CLIENT_KEYS: KEY,
   UNLEASH_CUSTOM_STRATEGIES_FILE: [
@@ -113,6 +114,7 @@ describe('an ES module strategy and enricher, given together with instances in c
         customStrategies: [{ name: 'throwing', isEnabled: () => true }],
       },
       {
+        PROXY_MODE: 'offline',
         UNLEASH_BOOTSTRAP_FILE: fixture('flags.json'),
         UNLEASH_PROXY_CLIENT_KEYS: KEY,
         UNLEASH_CUSTOM_STRATEGIES_FILE: fixture('original-format.mjs'),

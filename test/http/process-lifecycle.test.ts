@@ -1,43 +1,13 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_CLIENT_KEY } from '../../src/app.js';
-import { packageRoot } from '../../src/package-root.js';
 import { TEST_FLAGS } from '../fixtures/test-flags.js';
+import { type BuiltProxy, runBuiltProxy } from '../helpers/built-proxy.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
 import { freePort } from '../helpers/free-port.js';
-
-const ROOT = packageRoot();
-const MAIN = join(ROOT, 'dist', 'src', 'main.js');
-
-interface Child {
-  process: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** The built proxy as a user runs it: `node dist/src/main.js` with only the given variables. */
-function runBuiltProxy(env: Record<string, string>, cwd = ROOT): Child {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  return { process: child, output: () => output, exited };
-}
 
 async function waitFor(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt += 1) {
@@ -56,13 +26,9 @@ async function healthy(port: number): Promise<boolean> {
 }
 
 describe('the built proxy as a process', () => {
-  const running: Child[] = [];
+  const running: BuiltProxy[] = [];
   const fakes: FakeUnleash[] = [];
   const folders: string[] = [];
-
-  beforeAll(async () => {
-    await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT });
-  }, 180_000);
 
   afterEach(async () => {
     for (const child of running.splice(0)) {
@@ -188,12 +154,13 @@ describe('the built proxy as a process', () => {
       const child = runBuiltProxy(
         {
           PORT: String(port),
+          PROXY_MODE: 'offline',
           UNLEASH_BOOTSTRAP_FILE: flags,
           UNLEASH_PROXY_CLIENT_KEYS: 'outside-key',
           UNLEASH_CUSTOM_STRATEGIES_FILE: where === 'folder' ? 'strategies/by-plan.cjs' : file,
           ...(nodePath === undefined ? {} : { NODE_PATH: join(folder, nodePath) }),
         },
-        where === 'folder' ? folder : '/',
+        { cwd: where === 'folder' ? folder : '/' },
       );
       running.push(child);
       await waitFor(

@@ -1,8 +1,8 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/package-root.js';
 import { usageFlags } from '../fixtures/usage-flags.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
@@ -16,16 +16,6 @@ describe('SIGTERM on the built proxy', () => {
   let child: ChildProcess | undefined;
   let backup: string;
 
-  beforeAll(() => {
-    execFileSync(
-      process.execPath,
-      [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: root,
-        stdio: 'inherit',
-      },
-    );
-  }, 120_000);
   afterAll(async () => {
     if (child?.exitCode === null) child.kill('SIGKILL');
     await upstream?.stop();

@@ -136,7 +136,12 @@ describe.each(MODES)('TRUST_PROXY=%s', (setting, cases) => {
   beforeAll(async () => {
     proxy = await startProxy(
       {},
-      { TRUST_PROXY: setting, UNLEASH_BOOTSTRAP_FILE: flagsFile, UNLEASH_PROXY_CLIENT_KEYS: KEY },
+      {
+        TRUST_PROXY: setting,
+        PROXY_MODE: 'offline',
+        UNLEASH_BOOTSTRAP_FILE: flagsFile,
+        UNLEASH_PROXY_CLIENT_KEYS: KEY,
+      },
     );
   });
   afterAll(async () => {

@@ -41,7 +41,10 @@ describe('options given in code', () => {
   });
 
   it('also take the environment spellings as strings', () => {
-    const config = loadConfig({}, { proxyPort: '8080', enableOAS: 'YES', clientKeys: 'x,y' });
+    const config = loadConfig(
+      {},
+      { proxyMode: 'demo', proxyPort: '8080', enableOAS: 'YES', clientKeys: 'x,y' },
+    );
     expect(config.proxyPort).toBe(8080);
     expect(config.enableOAS).toBe(true);
     expect(config.clientKeys).toEqual(['x', 'y']);
@@ -135,6 +138,9 @@ describe("the original proxy's nested code options", () => {
     const config = loadConfig(
       {},
       {
+        unleashUrl: 'https://unleash.example.com/api',
+        unleashApiToken: 'token',
+        clientKeys: ['key'],
         bootstrap: {
           url: 'https://cdn.example.com/flags.json',
           urlHeaders: { Authorization: 'Bearer abc' },

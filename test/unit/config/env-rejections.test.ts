@@ -70,6 +70,7 @@ const REJECTED: readonly { env: string; raw: string }[] = [
   { env: 'UNLEASH_URL', raw: 'ftp://unleash.example.com/api' },
   { env: 'EXP_BOOTSTRAP_URL', raw: 'not a url' },
   { env: 'LOG_LEVEL', raw: 'verbose' },
+  { env: 'PROXY_MODE', raw: 'fast' },
   { env: 'UNLEASH_TAGS', raw: 'team:web,simple' },
   { env: 'UNLEASH_TAGS', raw: ':value' },
   { env: 'CORS_ORIGIN', raw: ' , ' },
@@ -143,10 +144,11 @@ describe('rejected environment values', () => {
   });
 
   it('requires client keys for a flag file of your own: the demo key is for the bundled flags', () => {
-    expect(problemsOf({ UNLEASH_BOOTSTRAP_FILE: './my-flags.json' })).toEqual([
-      'UNLEASH_PROXY_CLIENT_KEYS is required when UNLEASH_BOOTSTRAP_FILE is set',
-    ]);
+    expect(
+      problemsOf({ PROXY_MODE: 'offline', UNLEASH_BOOTSTRAP_FILE: './my-flags.json' }),
+    ).toEqual(['UNLEASH_PROXY_CLIENT_KEYS is required with PROXY_MODE=offline']);
     const config = loadConfig({
+      PROXY_MODE: 'offline',
       UNLEASH_BOOTSTRAP_FILE: './my-flags.json',
       UNLEASH_PROXY_CLIENT_KEYS: 'k',
     });

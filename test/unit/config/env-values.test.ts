@@ -46,6 +46,7 @@ const DEFAULTS: Record<OptionName, unknown> = {
   customStrategiesFiles: [],
   customEnrichersFiles: [],
   trustProxy: { kind: 'none' },
+  proxyMode: undefined,
   bootstrapFile: undefined,
   backupPath: undefined,
   bodyLimitBytes: 102_400,
@@ -206,6 +207,12 @@ const SET_VALUES: readonly { env: string; raw: string; option: OptionName; expec
     expected: { kind: 'hops', hops: 2 },
   },
   {
+    env: 'PROXY_MODE',
+    raw: 'online',
+    option: 'proxyMode',
+    expected: 'online',
+  },
+  {
     env: 'UNLEASH_BOOTSTRAP_FILE',
     raw: './flags.json',
     option: 'bootstrapFile',
@@ -341,15 +348,15 @@ describe('environment variables, unset', () => {
     expect(Object.keys(DEFAULTS).sort()).toEqual(Object.keys(OPTIONS).sort());
   });
 
-  it('runs offline with no client keys when UNLEASH_URL is unset', () => {
-    expect(config.mode).toBe('offline');
+  it('runs the demo with no client keys when nothing is configured', () => {
+    expect(config.mode).toBe('demo');
     expect(config.allClientKeys).toEqual([]);
   });
 
   it('treats an empty variable as unset', () => {
     const blank = loadConfig({ PORT: '', UNLEASH_URL: '', LOG_LEVEL: '' });
     expect(blank.proxyPort).toBe(3000);
-    expect(blank.mode).toBe('offline');
+    expect(blank.mode).toBe('demo');
     expect(blank.logLevel).toBe('warn');
   });
 });
