@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { generatedSection } from '../../helpers/readme-sections.js';
 
 const README = readFileSync('README.md', 'utf8');
 const DOCS = ['README.md', ...readdirSync('docs').map((name) => join('docs', name))];
@@ -23,12 +24,21 @@ describe('README layout', () => {
     ]);
   });
 
-  it('starts the configuration within the first screens (depth lives in docs/)', () => {
+  it('starts the configuration within the first screens', () => {
     const configuration = headings(README).find((heading) => heading.title === 'Configuration');
     expect(configuration?.line).toBeLessThan(120);
     // 320 until the location and device options (5 table rows, 3 dependencies) and their
     // worked example, which the issue asked for in the README, came in.
     expect(README.split('\n').length).toBeLessThan(355);
+  });
+
+  it('leaves the depth to docs/: the benchmark method and figures are in docs/performance.md', () => {
+    expect(generatedSection(README, 'bench-table')).toBeUndefined();
+    const all = headings(README);
+    const performance = all.findIndex((heading) => heading.title === 'Performance');
+    const next = all[performance + 1]?.line ?? Number.POSITIVE_INFINITY;
+    expect(next - (all[performance]?.line ?? 0)).toBeLessThan(10);
+    expect(README).toContain('(docs/performance.md)');
   });
 
   it('links only to files that exist', () => {
