@@ -205,9 +205,13 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
     if (values.unleashApiTokens.length === 0 && allClientKeys.length === 0 && !keysRejected) {
       problems.push('UNLEASH_PROXY_CLIENT_KEYS is required when UNLEASH_URL is set');
     }
-  } else if (mode === 'offline' && allClientKeys.length === 0 && !keysRejected) {
+  } else if (mode === 'offline' && allClientKeys.length === 0 && trustedTokens.length === 0) {
     // Only the bundled example flags may be served with the public demo key.
-    problems.push('UNLEASH_PROXY_CLIENT_KEYS is required with PROXY_MODE=offline');
+    if (!keysRejected && !rejected.has('pretrustedTokens')) {
+      problems.push(
+        'UNLEASH_PROXY_CLIENT_KEYS (or PRETRUSTED_TOKENS) is required with PROXY_MODE=offline',
+      );
+    }
   }
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -146,7 +146,9 @@ describe('rejected environment values', () => {
   it('requires client keys for a flag file of your own: the demo key is for the bundled flags', () => {
     expect(
       problemsOf({ PROXY_MODE: 'offline', UNLEASH_BOOTSTRAP_FILE: './my-flags.json' }),
-    ).toEqual(['UNLEASH_PROXY_CLIENT_KEYS is required with PROXY_MODE=offline']);
+    ).toEqual([
+      'UNLEASH_PROXY_CLIENT_KEYS (or PRETRUSTED_TOKENS) is required with PROXY_MODE=offline',
+    ]);
     const config = loadConfig({
       PROXY_MODE: 'offline',
       UNLEASH_BOOTSTRAP_FILE: './my-flags.json',

@@ -64,6 +64,15 @@ describe('the demo is something a user asks for (fail safe, not open)', () => {
     ]);
   });
 
+  it('accepts Edge-style pretrusted tokens instead of keys for a file of your own', () => {
+    const config = loadConfig({
+      PROXY_MODE: 'offline',
+      UNLEASH_BOOTSTRAP_FILE: './f.json',
+      PRETRUSTED_TOKENS: 'default:development.abc123',
+    });
+    expect(config.mode).toBe('offline');
+  });
+
   it('refuses PROXY_MODE=online (the Docker image) without UNLEASH_URL', () => {
     expect(problemsOf({ PROXY_MODE: 'online' })).toContain(
       'UNLEASH_URL is required with PROXY_MODE=online',
