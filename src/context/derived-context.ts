@@ -67,10 +67,9 @@ export function createDerivedContext(settings: DerivedContextSettings): DeriveCo
   const { location, device } = settings;
   if (location === undefined && !device) return undefined;
   const nameOf = renamer(settings);
-  const owned = [
-    ...(location ? LOCATION_PROPERTIES : []),
-    ...(device ? DEVICE_PROPERTIES : []),
-  ].map(nameOf);
+  const owned: ReadonlySet<string> = new Set(
+    [...(location ? LOCATION_PROPERTIES : []), ...(device ? DEVICE_PROPERTIES : [])].map(nameOf),
+  );
   const callerWins = settings.precedence === 'caller';
   const devices = new BoundedCache<Pairs>(USER_AGENT_CACHE_SIZE);
   const locations = new BoundedCache<Pairs>(ADDRESS_CACHE_SIZE);
@@ -81,11 +80,11 @@ export function createDerivedContext(settings: DerivedContextSettings): DeriveCo
       : locations.get(address, (key) => pairsOf(location.lookup(key), nameOf));
 
   return (context, request) => {
-    const properties: Record<string, string> = Object.assign(
-      Object.create(null) as Record<string, string>,
-      context.properties,
-    );
-    if (!callerWins) for (const name of owned) delete properties[name];
+    const properties = Object.create(null) as Record<string, string>;
+    for (const name in context.properties) {
+      // With `derived` precedence the caller's value goes even when no lookup replaces it.
+      if (callerWins || !owned.has(name)) properties[name] = context.properties[name] as string;
+    }
     const add = (pairs: Pairs) => {
       for (const [name, value] of pairs) {
         if (!callerWins || properties[name] === undefined) properties[name] = value;
