@@ -219,7 +219,7 @@ async function runEnricherScenario(machine: string): Promise<void> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  const header = `${machine}, after ${loadavg()[0]?.toFixed(2)}; ${pinning.note}; ${options.connections} connections, ${options.rounds} rounds, each running the variants in turn for ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s (${new Date().toISOString().slice(0, 10)}). Medians over the rounds. CPU µs/req is the proxy's own CPU time per answer; the ratio to "off" is the figure to read on a shared machine.`;
+  const header = `${machine}, after ${loadavg()[0]?.toFixed(2)}; ${pinning.note}; ${options.connections} connections, ${options.rounds} rounds, each running the variants in turn for ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s (${new Date().toISOString().slice(0, 10)}). Medians over the rounds. CPU µs/req is the proxy's own CPU time per answer; the ratio to "off" is the figure to read when the machine is shared (a load average above the CPU count says it was).`;
   const report = `${header}\n\n${table}\n`;
   console.log(`\n${report}`);
   mkdirSync(dirname(options.output), { recursive: true });
