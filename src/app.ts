@@ -1,10 +1,12 @@
 import type { RequestListener, Server } from 'node:http';
+import type Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import type { DestinationStream } from 'pino';
 import { type Env, loadConfig, type ProxyConfig, type ProxyOptions } from './config/load-config.js';
 import { type ContextStep, createContextStep } from './context/context-step.js';
 import { createEnrichment } from './context/enrich-context.js';
 import type { EvaluationPipeline } from './dialects/evaluation-endpoint.js';
+import { ofrepRoutes } from './dialects/ofrep/ofrep-routes.js';
 import { proxyRoutes } from './dialects/proxy/proxy-routes.js';
 import { compileEvaluator } from './evaluation/compile/index.js';
 import { EvaluationService } from './evaluation/evaluation-service.js';
@@ -18,18 +20,28 @@ import { compression } from './middleware/compression.js';
 import { ConnectionDrain } from './middleware/connection-drain.js';
 import { cors } from './middleware/cors.js';
 import { errorHandler } from './middleware/error-handler.js';
+import { requireOfrepCredential } from './middleware/ofrep-auth.js';
 import { queryLimits } from './middleware/query-limits.js';
 import { rateLimitGuards } from './middleware/rate-limit.js';
 import { requireReady } from './middleware/readiness.js';
 import { requestLog } from './middleware/request-log.js';
+import { requireServerToken } from './middleware/sdk-auth.js';
+import {
+  requireStreamCredential,
+  requireStreamsEnabled,
+  StreamTokens,
+} from './middleware/stream-auth.js';
 import { trustedProxyResolver } from './middleware/trusted-proxies.js';
 import { docsRoutes } from './openapi/docs-routes.js';
 import { guardStrategy, type StrategyLike } from './plugins/guard-strategy.js';
 import { assertNoPluginFiles, checkStrategyNames, type Plugins } from './plugins/load-plugins.js';
 import { throttledLog } from './plugins/throttled-log.js';
 import type { ContextEnricher } from './plugins/types.js';
+import { createPush, type Push } from './push/create-push.js';
+import { FlagChangeNotifier } from './push/flag-change-notifier.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { createSdkAndBackstage } from './routes/sdk-and-backstage.js';
+import { streamRoutes } from './routes/stream-routes.js';
 import { mountRoutes } from './routing/mount-routes.js';
 import { createFlagStore, type FlagStore } from './unleash/flag-store.js';
 import { readOfflineFlags } from './unleash/offline-flags.js';
@@ -118,7 +130,7 @@ export function assembleApp(
   const { strategies, enrich } = guardPlugins(config, plugins, logger);
   // Reads PROXY_GEOIP_DATABASE: a bad file stops the start here, before any sync or listen.
   const contextStep = createContextStep({ config, logger, enrich });
-  const { store, flags } = syncFlags(config, logger, strategies, offlineFlags);
+  const { store, flags, notifier } = syncFlags(config, logger, strategies, offlineFlags);
   const checker = new CredentialChecker(clientKeys, config.serverSideSdkTokens);
   // Usage metrics, registration, server-side SDK config, readiness and Prometheus.
   const sdkAndBackstage = createSdkAndBackstage({
@@ -142,14 +154,17 @@ export function assembleApp(
     requestMetrics: sdkAndBackstage.requestMetrics,
   });
   options.preHook?.(koa);
+  const pipeline = evaluationPipeline(flags, contextStep);
+  const push = createPush(config, notifier); // event streams (src/push)
   const routers = [
     healthRoutes(flags),
     proxyRoutes({
       limits: config,
       enableAllEndpoint: config.enableAllEndpoint,
-      pipeline: evaluationPipeline(flags, contextStep),
+      pipeline,
       guards: apiGuards(config, flags, checker),
     }),
+    ...streamingRouters({ config, flags, checker, clientKeys, notifier, pipeline, push }),
     ...sdkAndBackstage.routers,
   ];
   if (config.enableOAS) routers.push(docsRoutes(config)); // OpenAPI document and Swagger UI
@@ -161,6 +176,7 @@ export function assembleApp(
     logger,
     clientKeys,
     drain,
+    endStreams: () => push.close(),
     ready: async () => {
       await store.ready();
     },
@@ -193,7 +209,7 @@ function syncFlags(
   logger: Logger,
   strategies: readonly Strategy[],
   offlineFlags: ClientFeaturesResponse | undefined,
-): { store: FlagStore; flags: LiveFlags } {
+): { store: FlagStore; flags: LiveFlags; notifier: FlagChangeNotifier } {
   const flags = new LiveFlags((snapshot) =>
     compileEvaluator(snapshot, { customStrategies: strategies }),
   );
@@ -203,8 +219,13 @@ function syncFlags(
     strategies,
     ...(offlineFlags ? { offlineFlags } : {}),
   });
-  store.onUpdate((snapshot) => flags.update(snapshot));
-  return { store, flags };
+  // The evaluator first: a stream told of a change makes clients refetch at once.
+  const notifier = new FlagChangeNotifier();
+  store.onUpdate((snapshot) => {
+    flags.update(snapshot);
+    notifier.update(snapshot);
+  });
+  return { store, flags, notifier };
 }
 
 /** The middleware every request goes through, in order (docs/architecture.md). */
@@ -243,6 +264,57 @@ function apiGuards(
   ];
 }
 
+/**
+ * OFREP (its evaluations and its event stream) and the event streams of the Unleash SDKs.
+ * OFREP takes its key as Bearer, bare Authorization or X-API-Key; a browser's stream takes it
+ * in the URL, as a token derived from the key.
+ */
+function streamingRouters(parts: {
+  config: ProxyConfig;
+  flags: LiveFlags;
+  checker: CredentialChecker;
+  clientKeys: readonly string[];
+  notifier: FlagChangeNotifier;
+  pipeline: EvaluationPipeline;
+  push: Push;
+}): Router<ProxyState>[] {
+  const { config, flags, checker, push } = parts;
+  const rateLimits = rateLimitGuards(config);
+  const streamTokens = new StreamTokens(checker, parts.clientKeys);
+  const streamsReady = [requireStreamsEnabled(config.streamsEnabled), requireReady(flags)];
+  const frontendGuards = [
+    ...streamsReady,
+    requireStreamCredential(streamTokens, config.clientKeysHeaderName),
+  ];
+  return [
+    ofrepRoutes({
+      settings: {
+        bodyLimitBytes: config.bodyLimitBytes,
+        mapping: { alwaysSendValue: config.ofrepAlwaysSendValue },
+        notifier: parts.notifier,
+        flagSetOf: parts.pipeline.flagSetOf,
+        streams: config.streamsEnabled
+          ? { tokens: streamTokens, eventsPath: `${config.proxyBasePath}/ofrep/v1/events` }
+          : undefined,
+      },
+      pipeline: parts.pipeline,
+      guards: [
+        requireReady(flags),
+        ...rateLimits.beforeAuth,
+        requireOfrepCredential(checker),
+        ...rateLimits.afterAuth,
+      ],
+      push,
+      streamGuards: frontendGuards,
+    }),
+    streamRoutes({
+      push,
+      frontendGuards,
+      backendGuards: [...streamsReady, requireServerToken(checker, config.clientKeysHeaderName)],
+    }),
+  ];
+}
+
 /** What every evaluation endpoint shares: the flag set, the context, the evaluation service. */
 function evaluationPipeline(flags: LiveFlags, contextStep: ContextStep): EvaluationPipeline {
   return {
@@ -258,13 +330,16 @@ interface ServingParts {
   readonly logger: Logger;
   readonly clientKeys: readonly string[];
   readonly drain: ConnectionDrain;
+  /** Ends the event streams, which never end on their own, so that the servers can close. */
+  readonly endStreams: () => void;
   readonly ready: () => Promise<void>;
   /** Stops what runs besides the servers (usage forwarding, flag sync). */
   readonly stopWork: () => Promise<void>;
 }
 
 /** The app's servers: started by `listen`, closed (after their requests) by `close`. */
-function servingApp({ config, koa, logger, clientKeys, drain, ready, stopWork }: ServingParts) {
+function servingApp(parts: ServingParts) {
+  const { config, koa, logger, clientKeys, drain, endStreams, ready, stopWork } = parts;
   const listener = koa.callback();
   const servers = new Set<Server>();
   const app: ProxyApp = {
@@ -283,6 +358,7 @@ function servingApp({ config, koa, logger, clientKeys, drain, ready, stopWork }:
     ready,
     async close() {
       drain.start();
+      endStreams();
       await Promise.all(
         [...servers].map(
           (server) =>

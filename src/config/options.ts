@@ -2,6 +2,7 @@ import { CONTEXT_OPTIONS } from './context-options.js';
 import type { OptionSpec } from './option-spec.js';
 import { ORIGINAL_OPTIONS } from './original-options.js';
 import { OWN_OPTIONS } from './own-options.js';
+import { PUSH_OPTIONS } from './push-options.js';
 import { TOKEN_OPTIONS } from './token-options.js';
 
 export type { OptionSpec } from './option-spec.js';
@@ -12,6 +13,7 @@ export const OPTIONS = {
   ...TOKEN_OPTIONS,
   ...OWN_OPTIONS,
   ...CONTEXT_OPTIONS,
+  ...PUSH_OPTIONS,
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;

@@ -35,10 +35,15 @@ export type RequestReader<Selection extends FlagSelection> = (
   ctx: ProxyContext,
 ) => EvaluationRequest<Selection> | Promise<EvaluationRequest<Selection>>;
 
-/** The body of a 200, as JSON text, in the dialect's shape. */
+/**
+ * The body of a 200, as JSON text, in the dialect's shape. `flagSet` is the set the toggles
+ * were evaluated against, for a dialect that describes flags by their definition (OFREP's
+ * value types); it may throw an AppError for a flag it cannot render.
+ */
 export type Renderer<Selection extends FlagSelection> = (
   toggles: readonly EvaluatedToggle[],
   selection: Selection,
+  flagSet: LiveFlagSet,
 ) => string;
 
 /** One evaluation route of a dialect: the parts that are its own. */
@@ -94,6 +99,6 @@ export function evaluationHandler<Selection extends FlagSelection>(
     // A string, rendered from cached parts: Koa (and koa-compress, for its threshold) would
     // otherwise stringify an object body twice per request.
     ctx.type = 'application/json';
-    ctx.body = endpoint.render(toggles, selection);
+    ctx.body = endpoint.render(toggles, selection, flagSet);
   };
 }

@@ -1,4 +1,5 @@
 import type { ParameterizedContext } from 'koa';
+import type { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 /** What the middleware learns about a request, for the routes after it. */
@@ -11,6 +12,11 @@ export interface ProxyState {
   credential?: 'client-key' | 'server-token';
   /** A short, non-reversible id of the credential, for ETags and rate limits. */
   credentialId?: string;
+  /**
+   * Set by a dialect whose protocol defines its own error fields (OFREP's `errorCode`): adds
+   * them to the one error body the error handler writes.
+   */
+  errorFields?: (error: AppError) => Record<string, unknown>;
 }
 
 export type ProxyContext = ParameterizedContext<ProxyState>;

@@ -49,7 +49,8 @@ export function errorHandler(): Middleware<ProxyState> {
         ctx.state.log.warn({ code: appError.code }, appError.message);
       }
       ctx.status = appError.statusCode;
-      ctx.body = errorBody(appError);
+      const dialectFields = ctx.state.errorFields?.(appError);
+      ctx.body = dialectFields ? { ...dialectFields, ...errorBody(appError) } : errorBody(appError);
     }
   };
 }

@@ -10,6 +10,13 @@ import {
   type SchemaObject,
 } from 'openapi3-ts/oas31';
 import type { ProxyConfig } from '../config/load-config.js';
+import {
+  ofrepBulkSchema,
+  ofrepErrorSchema,
+  ofrepFailureSchema,
+  ofrepRequestSchema,
+  ofrepSuccessSchema,
+} from '../dialects/ofrep/ofrep-schemas.js';
 import { packageRoot } from '../package-root.js';
 import type { ResponseDoc, RouteDefinition } from '../routing/define-route.js';
 import {
@@ -53,6 +60,11 @@ const NAMED_SCHEMAS: ReadonlyMap<object, string> = new Map<SchemaObject, string>
   [registrationSchema, 'Registration'],
   [clientFeaturesSchema, 'ClientFeatures'],
   [errorSchema, 'Error'],
+  [ofrepErrorSchema, 'OfrepError'],
+  [ofrepRequestSchema, 'OfrepRequest'],
+  [ofrepSuccessSchema, 'OfrepEvaluation'],
+  [ofrepFailureSchema, 'OfrepEvaluationFailure'],
+  [ofrepBulkSchema, 'OfrepBulkEvaluation'],
 ]);
 
 /** A deep copy in which every nested named schema becomes a `$ref`. */
@@ -164,6 +176,17 @@ export function buildSpec(
       name: 'Authorization',
       description:
         'A server-side SDK token from EXP_SERVER_SIDE_SDK_CONFIG_TOKENS, for backend SDKs: in Authorization or, as the original proxy read it, in CLIENT_KEY_HEADER_NAME.',
+    })
+    .addSecurityScheme('ofrepApiKey', {
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-API-Key',
+      description: 'OFREP: a client key in X-API-Key (a bare Authorization value works too).',
+    })
+    .addSecurityScheme('ofrepBearer', {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'OFREP: a client key as `Authorization: Bearer <key>`.',
     });
   for (const [schema, name] of NAMED_SCHEMAS) {
     builder.addSchema(name, withReferences(schema, true) as SchemaObject);

@@ -1,7 +1,9 @@
+import { OFREP_ROUTES } from '../dialects/ofrep/ofrep-definitions.js';
 import { PROXY_ROUTES } from '../dialects/proxy/proxy-definitions.js';
 import { BACKSTAGE_ROUTES } from '../routes/backstage-definitions.js';
 import { CLIENT_ROUTES } from '../routes/client-definitions.js';
 import { HEALTH_ROUTES } from '../routes/health-definitions.js';
+import { STREAM_ROUTES } from '../routes/stream-definitions.js';
 import type { RouteDefinition } from '../routing/define-route.js';
 import { DOCS_ROUTES } from './docs-definitions.js';
 
@@ -12,6 +14,8 @@ import { DOCS_ROUTES } from './docs-definitions.js';
  */
 export const ROUTE_DEFINITIONS: readonly RouteDefinition[] = [
   ...PROXY_ROUTES,
+  ...OFREP_ROUTES,
+  ...STREAM_ROUTES,
   ...HEALTH_ROUTES,
   ...CLIENT_ROUTES,
   ...BACKSTAGE_ROUTES,

@@ -62,6 +62,12 @@ const DEFAULTS: Record<OptionName, unknown> = {
   rateLimitPerIp: 0,
   unleashTimeoutMs: 10_000,
   redisUrl: undefined,
+  ofrepAlwaysSendValue: false,
+  streamsEnabled: true,
+  streamMaxConnections: 10_000,
+  streamMaxAgeMs: 1_800_000,
+  streamHeartbeatMs: 15_000,
+  streamHistorySize: 100,
   unleashApiTokens: [],
   pretrustedTokens: [],
   tokenRevalidationIntervalSeconds: 3600,
@@ -335,6 +341,17 @@ const SET_VALUES: readonly { env: string; raw: string; option: OptionName; expec
     option: 'derivedPropertyPrecedence',
     expected: 'caller',
   },
+  { env: 'OFREP_ALWAYS_SEND_VALUE', raw: 'true', option: 'ofrepAlwaysSendValue', expected: true },
+  { env: 'PROXY_STREAMS_ENABLED', raw: 'false', option: 'streamsEnabled', expected: false },
+  {
+    env: 'PROXY_STREAM_MAX_CONNECTIONS',
+    raw: '50',
+    option: 'streamMaxConnections',
+    expected: 50,
+  },
+  { env: 'PROXY_STREAM_MAX_AGE_MS', raw: '60000', option: 'streamMaxAgeMs', expected: 60_000 },
+  { env: 'PROXY_STREAM_HEARTBEAT_MS', raw: '5000', option: 'streamHeartbeatMs', expected: 5_000 },
+  { env: 'PROXY_STREAM_HISTORY_SIZE', raw: '10', option: 'streamHistorySize', expected: 10 },
 ];
 
 describe('environment variables, unset', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { SchemaObject } from 'openapi3-ts/oas31';
 import { describe, expect, it } from 'vitest';
 import { buildSpec } from '../../../src/openapi/build-spec.js';
 import { ROUTE_DEFINITIONS } from '../../../src/openapi/route-docs.js';
@@ -41,13 +42,18 @@ describe('the OpenAPI document', () => {
         for (const [status, response] of Object.entries(pathItem[method]?.responses ?? {})) {
           if (Number(status) < 400) continue;
           errorResponses += 1;
-          expect(response.content['application/json'].schema).toEqual({
-            $ref: '#/components/schemas/Error',
-          });
+          // OFREP routes extend the one shape with OFREP's fields (OfrepError is Error plus them).
+          expect([
+            { $ref: '#/components/schemas/Error' },
+            { $ref: '#/components/schemas/OfrepError' },
+          ]).toContainEqual(response.content['application/json'].schema);
         }
       }
     }
     expect(errorResponses).toBeGreaterThan(10);
+    expect((spec.components?.schemas?.OfrepError as SchemaObject | undefined)?.allOf?.[0]).toEqual({
+      $ref: '#/components/schemas/Error',
+    });
   });
 
   it('shows examples that match their own schemas', () => {

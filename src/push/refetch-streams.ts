@@ -1,0 +1,59 @@
+import type { ProxyContext } from '../http/state.js';
+import type { FlagChange, FlagChangeNotifier } from './flag-change-notifier.js';
+import { flagConfigEtag } from './flag-change-notifier.js';
+import { type SseConnection, type SseHub, sseFrame } from './sse-hub.js';
+
+/**
+ * The notification frontend clients get when the flags of their scope change: OFREP's
+ * `refetchEvaluation` (ADR 0008), with the new flag configuration tag (sent back as
+ * `flagConfigEtag`) and the time of the change in seconds. The SSE id is the same tag, so a
+ * reconnecting client that missed a change is told at once.
+ */
+export function refetchFrame(etag: string, changedAt: Date): string {
+  return sseFrame({
+    id: etag,
+    data: JSON.stringify({
+      type: 'refetchEvaluation',
+      etag,
+      lastModified: Math.floor(changedAt.getTime() / 1000),
+    }),
+  });
+}
+
+/**
+ * Event streams that only say "refetch": OFREP's event stream and the one for Unleash frontend
+ * SDKs. One frame per change and scope, written to every stream of that scope.
+ */
+export class RefetchStreams {
+  private readonly byScope = new Map<string, Set<SseConnection>>();
+
+  constructor(
+    private readonly hub: SseHub,
+    private readonly notifier: FlagChangeNotifier,
+  ) {}
+
+  /** Opens a stream for `scope`; `Last-Event-ID` naming older flags gets a refetch at once. */
+  open(ctx: ProxyContext, scope: string): void {
+    const connection = this.hub.open(ctx);
+    let streams = this.byScope.get(scope);
+    if (streams === undefined) {
+      streams = new Set();
+      this.byScope.set(scope, streams);
+      this.notifier.subscribe(scope, (change) => this.broadcast(change));
+    }
+    streams.add(connection);
+    connection.onClose(() => streams.delete(connection));
+    const lastEventId = ctx.get('Last-Event-ID');
+    const current = this.notifier.current(scope);
+    if (lastEventId !== '' && current !== undefined && lastEventId !== flagConfigEtag(current)) {
+      connection.send(refetchFrame(flagConfigEtag(current), current.updatedAt));
+    }
+  }
+
+  private broadcast(change: FlagChange): void {
+    const streams = this.byScope.get(change.scope);
+    if (streams === undefined || streams.size === 0) return;
+    const frame = refetchFrame(change.etag, change.current.updatedAt);
+    for (const stream of streams) stream.send(frame);
+  }
+}

@@ -1,0 +1,37 @@
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type { ProxyState } from '../http/state.js';
+import type { Push } from '../push/create-push.js';
+import { ALL_FLAGS_SCOPE } from '../push/flag-change-notifier.js';
+import { addRoute } from '../routing/define-route.js';
+import {
+  getApiClientStreaming,
+  getProxyClientStreaming,
+  getProxyEvents,
+} from './stream-definitions.js';
+
+export interface StreamRoutesDeps {
+  readonly push: Push;
+  /** Readiness (and PROXY_STREAMS_ENABLED), then the frontend stream credential. */
+  readonly frontendGuards: readonly Middleware<ProxyState>[];
+  /** Readiness (and PROXY_STREAMS_ENABLED), then a server-side SDK token in Authorization. */
+  readonly backendGuards: readonly Middleware<ProxyState>[];
+}
+
+/** The event streams of the Unleash SDKs: "refetch" for frontend SDKs, the streaming API for backend SDKs. */
+export function streamRoutes({
+  push,
+  frontendGuards,
+  backendGuards,
+}: StreamRoutesDeps): Router<ProxyState> {
+  const router = new Router<ProxyState>();
+  addRoute(router, getProxyEvents, ...frontendGuards, (ctx) => {
+    push.refetchStreams.open(ctx, ALL_FLAGS_SCOPE);
+  });
+  for (const route of [getProxyClientStreaming, getApiClientStreaming]) {
+    addRoute(router, route, ...backendGuards, (ctx) => {
+      push.unleashStreams.open(ctx);
+    });
+  }
+  return router;
+}
