@@ -1,7 +1,6 @@
 import type { ProxyConfig } from '../config/load-config.js';
 import { FlagsStaleError, NotReadyError } from '../errors.js';
 import type { LiveFlags } from '../evaluation/live-flags.js';
-import type { FetchOutcome } from '../unleash/flag-store.js';
 
 /** Below this, one slow Unleash answer or a short network blip would fail readiness. */
 const MIN_DEFAULT_MAX_AGE_MS = 60_000;
@@ -21,22 +20,23 @@ export function readinessMaxAgeMs(config: ProxyConfig): number {
   );
 }
 
-/** Remembers when Unleash last answered a poll successfully (a 200 or a 304). */
+/**
+ * The age of the flags: since the last sync with Unleash as the flag store knows it (this
+ * instance's own polls, or in a Redis fleet the fetching instance's, read from Redis), so
+ * that readiness, Prometheus and the logs of every instance agree.
+ */
 export class SyncTracker {
-  private lastSync: Date | undefined;
   private readonly startedAt = new Date();
 
-  record(outcome: FetchOutcome, at = new Date()): void {
-    if (outcome !== 'failed') this.lastSync = at;
-  }
+  constructor(private readonly lastSync: () => Date | undefined) {}
 
   lastSyncAt(): Date | undefined {
-    return this.lastSync;
+    return this.lastSync();
   }
 
   /** Milliseconds since the last successful poll, or since start when there was none yet. */
   ageMs(now = Date.now()): number {
-    return now - (this.lastSync ?? this.startedAt).getTime();
+    return now - (this.lastSync() ?? this.startedAt).getTime();
   }
 }
 

@@ -50,7 +50,7 @@ export function createSdkAndBackstage({
   requireReady,
   strategies,
 }: SdkAndBackstageDeps): SdkAndBackstage {
-  const sync = new SyncTracker();
+  const sync = new SyncTracker(() => store.lastSyncAt());
   let lastChangeAt: Date | undefined;
   const metrics = createProxyMetrics({
     flagCount: () => flags.current()?.snapshot.features.length,
@@ -60,7 +60,6 @@ export function createSdkAndBackstage({
     pendingEvaluations: () => usage.pendingEvaluations(),
   });
   store.onFetch((outcome) => {
-    sync.record(outcome);
     if (outcome === 'changed') lastChangeAt = new Date();
     metrics.recordFetch(outcome);
   });

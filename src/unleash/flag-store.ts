@@ -105,7 +105,7 @@ function fleetSyncFor(
     logger,
     adopt: (data) => state.accept(data, 'fleet'),
     onSyncedAt: (at) => {
-      state.lastSyncAt = at;
+      if (state.lastSyncAt === undefined || at > state.lastSyncAt) state.lastSyncAt = at;
     },
   });
 }

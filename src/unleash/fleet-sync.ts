@@ -83,7 +83,13 @@ export function createFleetSync({
     if (shared === undefined) return;
     if (shared.fingerprint !== seenFingerprint) {
       const data: ClientFeaturesResponse | undefined = await storage.get('');
-      if (data !== undefined && adopt(data)) seenFingerprint = shared.fingerprint;
+      if (data !== undefined && adopt(data)) {
+        seenFingerprint = shared.fingerprint;
+        logger.info(
+          { syncedAt: shared.syncedAt?.toISOString() },
+          "flags synchronized with Unleash by the fleet's fetching instance",
+        );
+      }
     }
     if (shared.syncedAt !== undefined) onSyncedAt(shared.syncedAt);
   };

@@ -30,10 +30,11 @@ describe('readiness max age', () => {
     );
   });
 
-  it('counts 200 and 304 as syncs, failures not', () => {
-    const sync = new SyncTracker();
-    sync.record('unchanged', new Date(1000));
-    sync.record('failed', new Date(5000));
+  it("measures the age from the flag store's last sync, whoever made it", () => {
+    let last: Date | undefined;
+    const sync = new SyncTracker(() => last);
+    expect(sync.lastSyncAt()).toBeUndefined();
+    last = new Date(1000);
     expect(sync.lastSyncAt()?.getTime()).toBe(1000);
     expect(sync.ageMs(4000)).toBe(3000);
   });
