@@ -122,6 +122,7 @@ export function assembleApp(
     level: config.logLevel,
     json: config.jsonLogger,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
+    ...(config.programmatic.logger ? { forwardTo: config.programmatic.logger } : {}),
   });
   const offlineFlags =
     config.mode === 'online' ? undefined : readOfflineFlags(config.bootstrapFile);

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import type { LogMethod, OriginalLogger } from './config/programmatic-options.js';
 
 export type { Logger };
 
@@ -8,6 +9,11 @@ export interface LoggerSettings {
   json: boolean;
   /** Where lines go; stdout by default. Tests pass a stream of their own. */
   destination?: DestinationStream;
+  /**
+   * The original proxy's `logger` option: every line (debug and up, redacted) is handed to it
+   * as `logger.info(message, fields)`, and it decides what to keep, as the original let it.
+   */
+  forwardTo?: OriginalLogger;
 }
 
 /** Anything under these paths is replaced before a line is written. */
@@ -61,12 +67,44 @@ function plainTextStream(target: DestinationStream): DestinationStream {
   return writable;
 }
 
+/** Hands each line to a logger of the original proxy's kind: `logger.warn(message, fields)`. */
+function forwardingStream(target: OriginalLogger): DestinationStream {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      try {
+        const {
+          time: _time,
+          level,
+          msg,
+          pid: _pid,
+          hostname: _host,
+          ...fields
+        } = JSON.parse(chunk.toString('utf8')) as Record<string, unknown>;
+        const method = forwardMethod(typeof level === 'number' ? level : 30);
+        target[method](String(msg ?? ''), fields);
+      } catch {
+        target.error(chunk.toString('utf8'));
+      }
+      done();
+    },
+  });
+}
+
+function forwardMethod(level: number): LogMethod {
+  if (level >= 60) return 'fatal';
+  if (level >= 50) return 'error';
+  if (level >= 40) return 'warn';
+  if (level >= 30) return 'info';
+  return 'debug';
+}
+
 export function createLogger(settings: LoggerSettings): Logger {
+  const redact = { paths: REDACTED_PATHS, censor: '[redacted]' };
+  if (settings.forwardTo !== undefined) {
+    return pino({ level: 'debug', redact, base: null }, forwardingStream(settings.forwardTo));
+  }
   const target = settings.destination ?? pino.destination({ dest: 1, sync: false });
-  const options = {
-    level: settings.level,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-  };
+  const options = { level: settings.level, redact };
   return settings.json
     ? pino(options, target)
     : pino({ ...options, base: null }, plainTextStream(target));

@@ -3,16 +3,39 @@ import { hostname } from 'node:os';
 import { ConfigError } from '../errors.js';
 import { OPTIONS, type OptionName, type OptionSpec, type ParsedOptions } from './options.js';
 import { ParseError } from './parsers.js';
+import {
+  type AgentFactory,
+  type BootstrapSource,
+  type ClientMode,
+  type FlagStorageProvider,
+  NESTED_CORS,
+  type OriginalLogger,
+  type ProgrammaticOptions,
+  programmaticConflicts,
+  readProgrammaticOptions,
+} from './programmatic-options.js';
 import { readPretrustedToken, readTokenClaim } from './unleash-token.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** Options given in code: the same names as in OPTIONS, plus the original proxy's nested forms. */
+/**
+ * Options given in code: the same names as in OPTIONS, plus the original proxy's nested forms
+ * and its programmatic options (see programmatic-options.ts). A name not listed is refused.
+ */
 export type ProxyOptions = { readonly [K in OptionName]?: unknown } & {
   readonly cors?: Readonly<Record<string, unknown>>;
-  readonly httpOptions?: { readonly rejectUnauthorized?: unknown };
+  readonly httpOptions?: { readonly rejectUnauthorized?: unknown; readonly agent?: AgentFactory };
   readonly bootstrap?: { readonly url?: unknown; readonly urlHeaders?: Record<string, unknown> };
   readonly expServerSideSdkConfig?: { readonly tokens?: unknown };
+  /** The original's Logger (debug, info, warn, error, fatal): every line goes to it. */
+  readonly logger?: OriginalLogger;
+  /** The original's name for `jsonLogger`. */
+  readonly useJsonLogger?: unknown;
+  /** unleash-client's StorageProvider, for the backup of the last good flags. */
+  readonly storageProvider?: FlagStorageProvider;
+  /** unleash-client's BootstrapOptions: flags to start from before Unleash answers. */
+  readonly expBootstrap?: BootstrapSource;
+  readonly clientMode?: ClientMode;
 };
 
 export type ProxyConfig = ParsedOptions & {
@@ -28,6 +51,8 @@ export type ProxyConfig = ParsedOptions & {
   readonly scopeTokens: readonly string[];
   /** PRETRUSTED_TOKENS, read: valid without asking Unleash. */
   readonly trustedTokens: readonly TrustedToken[];
+  /** The objects and functions only a program can give, checked. */
+  readonly programmatic: ProgrammaticOptions;
 };
 
 export interface TrustedToken {
@@ -100,17 +125,6 @@ function resolveMode(
   return asked;
 }
 
-const NESTED_CORS: Readonly<Record<string, OptionName>> = {
-  origin: 'corsOrigin',
-  methods: 'corsMethods',
-  allowedHeaders: 'corsAllowedHeaders',
-  exposedHeaders: 'corsExposedHeaders',
-  credentials: 'corsCredentials',
-  maxAge: 'corsMaxAge',
-  preflightContinue: 'corsPreflightContinue',
-  optionsSuccessStatus: 'corsOptionsSuccessStatus',
-};
-
 /** Folds the original proxy's nested option objects into the flat names of OPTIONS. */
 function flattenOptions(options: ProxyOptions): Partial<Record<OptionName, unknown>> {
   const flat: Partial<Record<OptionName, unknown>> = {};
@@ -118,9 +132,10 @@ function flattenOptions(options: ProxyOptions): Partial<Record<OptionName, unkno
     if (options[name] !== undefined) flat[name] = options[name];
   }
   for (const [key, value] of Object.entries(options.cors ?? {})) {
-    const name = NESTED_CORS[key];
+    const name = NESTED_CORS[key as keyof typeof NESTED_CORS];
     if (name !== undefined && value !== undefined && flat[name] === undefined) flat[name] = value;
   }
+  if (options.useJsonLogger !== undefined) flat.jsonLogger ??= options.useJsonLogger;
   if (options.httpOptions?.rejectUnauthorized !== undefined) {
     flat.httpRejectUnauthorized ??= options.httpOptions.rejectUnauthorized;
   }
@@ -144,6 +159,7 @@ function describe(spec: OptionSpec<unknown>, shown: string): string {
 export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConfig {
   const fromCode = flattenOptions(options);
   const problems: string[] = [];
+  const programmatic = readProgrammaticOptions(options, problems);
   const parsed: Record<string, unknown> = {};
   // A rejected option keeps its default, so the checks below still run on well-typed values
   // and every problem is reported together instead of a TypeError about the first one.
@@ -214,6 +230,7 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
     }
   }
 
+  problems.push(...programmaticConflicts(programmatic, { ...values, mode }));
   if (problems.length > 0) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -222,6 +239,7 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
     allClientKeys,
     scopeTokens: mode === 'online' ? scopeTokens : [],
     trustedTokens,
+    programmatic,
     // The sync of the first scope: until each scope has its own, the first token is the token.
     unleashApiToken: values.unleashApiToken ?? scopeTokens[0],
     unleashInstanceId:

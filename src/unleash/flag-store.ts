@@ -9,6 +9,8 @@ import type { Logger } from '../logger.js';
 import { defaultExport } from './default-export.js';
 import { FetchHeldBackError } from './fetch-backoff.js';
 import { createFleetSync, type FleetSync, NotTheFetcherError } from './fleet-sync.js';
+import { unleashHttpOptions } from './http-options.js';
+import { bootstrapFromProgram, claimClientMode, storageFromProgram } from './program-given.js';
 import type { FlagSnapshot } from './snapshot.js';
 import { createSyncRepository } from './sync-repository.js';
 import { type FetchOutcome, type Origin, SyncState } from './sync-state.js';
@@ -110,23 +112,30 @@ function fleetSyncFor(
   });
 }
 
-/** Where the SDK keeps its backup: the fleet's Redis, a folder (online), or memory (offline). */
+/**
+ * Where the SDK keeps its backup: the fleet's Redis, a program's storageProvider, a folder
+ * (online), or memory (offline).
+ */
 function backupStorage(
   config: ProxyConfig,
   fleet: FleetSync | undefined,
 ): StorageProvider<ClientFeaturesResponse> {
   if (fleet !== undefined) return fleet.storage;
+  const fromProgram = config.programmatic.storageProvider;
+  if (fromProgram !== undefined) return storageFromProgram(fromProgram);
   return config.mode === 'online'
     ? new FileStorage<ClientFeaturesResponse>(config.backupPath ?? tmpdir())
     : new InMemStorage<ClientFeaturesResponse>();
 }
 
-/** The flags to start from: the offline file, EXP_BOOTSTRAP_URL, or none. */
+/** The flags to start from: the offline file, a program's expBootstrap, EXP_BOOTSTRAP_URL, or none. */
 function bootstrapFor(
   config: ProxyConfig,
   offlineFlags: ClientFeaturesResponse | undefined,
 ): BootstrapOptions | undefined {
   if (offlineFlags) return { data: offlineFlags.features, segments: offlineFlags.segments ?? [] };
+  const fromProgram = bootstrapFromProgram(config);
+  if (fromProgram !== undefined) return fromProgram;
   if (!config.bootstrapUrl) return undefined;
   return {
     url: config.bootstrapUrl,
@@ -188,7 +197,7 @@ function startUnleashClient(
     timeout: config.unleashTimeoutMs,
     ...(config.environment !== undefined ? { environment: config.environment } : {}),
     customHeaders: config.unleashApiToken ? { Authorization: config.unleashApiToken } : {},
-    httpOptions: { rejectUnauthorized: config.httpRejectUnauthorized },
+    httpOptions: unleashHttpOptions(config),
     repository,
     strategies: [...strategies],
     skipInstanceCountWarning: true,
@@ -212,6 +221,7 @@ export function createFlagStore({
   strategies,
   offlineFlags,
 }: FlagStoreSettings): FlagStore {
+  const releaseClientMode = claimClientMode(config);
   const state = new SyncState(config.refreshInterval, logger, strategies);
   const fleet = fleetSyncFor(config, logger, state);
   const checkingStorage = new CheckingStorage(backupStorage(config, fleet), (data, origin) =>
@@ -256,6 +266,7 @@ export function createFlagStore({
       repository.on('error', () => {});
       await checkingStorage.settle();
       await fleet?.close();
+      releaseClientMode();
     },
   };
 }

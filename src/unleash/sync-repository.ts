@@ -8,6 +8,7 @@ import repositoryModule from 'unleash-client/lib/repository/index.js';
 import type { StorageProvider } from 'unleash-client/lib/repository/storage-provider.js';
 import type { ProxyConfig } from '../config/load-config.js';
 import { defaultExport } from './default-export.js';
+import { unleashHttpOptions } from './http-options.js';
 import type { ClientFeaturesResponse } from './types.js';
 
 const Repository = defaultExport(repositoryModule);
@@ -64,7 +65,7 @@ export function createSyncRepository(settings: SyncRepositorySettings): SyncRepo
           },
         }
       : { headers }),
-    httpOptions: { rejectUnauthorized: config.httpRejectUnauthorized },
+    httpOptions: unleashHttpOptions(config),
     ...(config.projectName !== undefined ? { projectName: config.projectName } : {}),
     ...(config.namePrefix !== undefined ? { namePrefix: config.namePrefix } : {}),
     tags: [...config.tags],

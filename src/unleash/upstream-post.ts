@@ -6,6 +6,7 @@ import { post } from 'unleash-client/lib/request.js';
 import { defaultStrategies } from 'unleash-client/lib/strategy/index.js';
 import type { ProxyConfig } from '../config/load-config.js';
 import { packageRoot } from '../package-root.js';
+import { unleashHttpOptions } from './http-options.js';
 import type { Strategy } from './types.js';
 
 /** Posts a JSON body to a path of the Unleash API; resolves with the HTTP status. */
@@ -55,7 +56,7 @@ export function createUnleashPoster(config: ProxyConfig, unleashUrl: string): Un
       connectionId,
       interval: config.metricsInterval,
       headers: config.unleashApiToken ? { Authorization: config.unleashApiToken } : {},
-      httpOptions: { rejectUnauthorized: config.httpRejectUnauthorized },
+      httpOptions: unleashHttpOptions(config),
       timeout: 10_000,
     });
     // Read the answer so that the keep-alive socket goes back to the pool.
