@@ -93,15 +93,15 @@ export function createFleetSync({
     }
     if (shared.syncedAt !== undefined) onSyncedAt(shared.syncedAt);
   };
-  const timer = setInterval(
-    () => {
-      following = following.then(follow).catch((error: unknown) => {
-        logger.warn({ err: error }, 'cannot read the shared flags from redis');
-      });
-    },
-    Math.max(config.refreshInterval, 100),
-  );
+  const followNow = () => {
+    following = following.then(follow).catch((error: unknown) => {
+      logger.warn({ err: error }, 'cannot read the shared flags from redis');
+    });
+  };
+  const timer = setInterval(followNow, Math.max(config.refreshInterval, 100));
   timer.unref();
+  // The fetcher announces new flags: followers adopt them at once (and tell their streams).
+  storage.onStored(followNow);
 
   return {
     storage,

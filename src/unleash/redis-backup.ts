@@ -43,7 +43,15 @@ export class RedisBackup implements StorageProvider<ClientFeaturesResponse> {
   private readonly client;
   private readonly firstAttempt: Promise<void>;
   private attempted = false;
-  private readonly keys: { flags: string; fingerprint: string; syncedAt: string; lease: string };
+  private readonly keys: {
+    flags: string;
+    fingerprint: string;
+    syncedAt: string;
+    lease: string;
+    /** The pub/sub channel that announces new flags to the fleet. */
+    changes: string;
+  };
+  private subscriber: { destroy(): void } | undefined;
 
   constructor(private readonly settings: RedisBackupSettings) {
     const prefix = `unleash-koa-proxy:${settings.namespace}`;
@@ -52,6 +60,7 @@ export class RedisBackup implements StorageProvider<ClientFeaturesResponse> {
       fingerprint: `${prefix}:fingerprint`,
       syncedAt: `${prefix}:synced-at`,
       lease: `${prefix}:fetch-lease`,
+      changes: `${prefix}:changes`,
     };
     this.client = createClient({
       url: settings.url,
@@ -91,16 +100,37 @@ export class RedisBackup implements StorageProvider<ClientFeaturesResponse> {
     return JSON.parse(text) as ClientFeaturesResponse;
   }
 
-  /** Stores the flags and marks them synced now; one transaction, so readers see both. */
+  /**
+   * Stores the flags and marks them synced now, in one transaction so readers see both, and
+   * announces them on the fleet's channel: followers pick them up at once, not at their next
+   * poll, so that a change reaches the event streams of every instance.
+   */
   async set(_key: string, data: ClientFeaturesResponse): Promise<void> {
     await this.connected();
     const text = JSON.stringify(data);
+    const fingerprint = fingerprintOf(text);
     await this.client
       .multi()
       .set(this.keys.flags, text)
-      .set(this.keys.fingerprint, fingerprintOf(text))
+      .set(this.keys.fingerprint, fingerprint)
       .set(this.keys.syncedAt, String(Date.now()))
+      .publish(this.keys.changes, fingerprint)
       .exec();
+  }
+
+  /**
+   * Calls `listener` whenever an instance of the fleet stores new flags. The subscription has
+   * its own connection (Redis requires it) and is renewed by the client after a reconnect;
+   * errors are already reported by the main connection.
+   */
+  onStored(listener: () => void): void {
+    const subscriber = this.client.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('error', () => undefined);
+    subscriber
+      .connect()
+      .then(() => subscriber.subscribe(this.keys.changes, () => listener()))
+      .catch(() => undefined);
   }
 
   /** Records a sync that found the flags unchanged (a 304). */
@@ -142,6 +172,7 @@ export class RedisBackup implements StorageProvider<ClientFeaturesResponse> {
       // The lease expires on its own.
     }
     this.client.destroy();
+    this.subscriber?.destroy();
   }
 }
 

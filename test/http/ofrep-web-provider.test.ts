@@ -21,6 +21,8 @@ class RecordingEventSource extends EventSource {
   }
 }
 const globals = globalThis as { localStorage?: unknown; EventSource?: unknown };
+// Test files may share a worker: the globals are put back afterwards.
+const before = { localStorage: globals.localStorage, EventSource: globals.EventSource };
 
 interface Exchange {
   status: number;
@@ -85,7 +87,6 @@ describe('@openfeature/ofrep-web-provider with @openfeature/web-sdk against the 
   afterAll(async () => {
     await OpenFeature.close();
     await ofrep.stop();
-    rmSync(storageFolder, { recursive: true, force: true });
   });
 
   it('resolves boolean, string, number and object flags; TYPE_MISMATCH and FLAG_NOT_FOUND', async () => {
@@ -176,6 +177,9 @@ describe('@openfeature/ofrep-web-provider and a 429', () => {
   afterAll(async () => {
     await OpenFeature.clearProviders();
     await ofrep.stop();
+    globals.localStorage = before.localStorage;
+    globals.EventSource = before.EventSource;
+    rmSync(storageFolder, { recursive: true, force: true });
   });
 
   it('waits for Retry-After before asking again', async () => {
