@@ -2,10 +2,10 @@ import { tmpdir } from 'node:os';
 import { Unleash } from 'unleash-client';
 import type { BootstrapOptions } from 'unleash-client/lib/repository/bootstrap-provider.js';
 import type { StorageProvider } from 'unleash-client/lib/repository/storage-provider.js';
-import FileStorageProvider from 'unleash-client/lib/repository/storage-provider-file.js';
 import InMemStorageProvider from 'unleash-client/lib/repository/storage-provider-in-mem.js';
 import type { ProxyConfig } from '../config/load-config.js';
 import type { Logger } from '../logger.js';
+import { BackupFile } from './backup-file.js';
 import { defaultExport } from './default-export.js';
 import { FetchHeldBackError } from './fetch-backoff.js';
 import { createFleetSync, type FleetSync, NotTheFetcherError } from './fleet-sync.js';
@@ -13,6 +13,7 @@ import { unleashHttpOptions } from './http-options.js';
 import { bootstrapFromProgram, claimClientMode, storageFromProgram } from './program-given.js';
 import type { FlagSnapshot } from './snapshot.js';
 import { createSyncRepository } from './sync-repository.js';
+import { syncScopeDigest, upstreamForLogs } from './sync-scope.js';
 import { type FetchOutcome, type Origin, SyncState } from './sync-state.js';
 import type { ClientFeaturesResponse, Strategy } from './types.js';
 
@@ -84,7 +85,6 @@ class CheckingStorage implements StorageProvider<ClientFeaturesResponse> {
   }
 }
 
-const FileStorage = defaultExport(FileStorageProvider);
 const InMemStorage = defaultExport(InMemStorageProvider);
 
 /** The SDK stops polling for good after these; the store keeps asking, with backoff. */
@@ -119,12 +119,19 @@ function fleetSyncFor(
 function backupStorage(
   config: ProxyConfig,
   fleet: FleetSync | undefined,
+  logger: Logger,
 ): StorageProvider<ClientFeaturesResponse> {
   if (fleet !== undefined) return fleet.storage;
   const fromProgram = config.programmatic.storageProvider;
   if (fromProgram !== undefined) return storageFromProgram(fromProgram);
   return config.mode === 'online'
-    ? new FileStorage<ClientFeaturesResponse>(config.backupPath ?? tmpdir())
+    ? new BackupFile({
+        folder: config.backupPath ?? tmpdir(),
+        appName: config.unleashAppName,
+        scope: syncScopeDigest(config),
+        upstream: upstreamForLogs(config.unleashUrl ?? ''),
+        logger,
+      })
     : new InMemStorage<ClientFeaturesResponse>();
 }
 
@@ -224,8 +231,9 @@ export function createFlagStore({
   const releaseClientMode = claimClientMode(config);
   const state = new SyncState(config.refreshInterval, logger, strategies);
   const fleet = fleetSyncFor(config, logger, state);
-  const checkingStorage = new CheckingStorage(backupStorage(config, fleet), (data, origin) =>
-    state.accept(data, origin),
+  const checkingStorage = new CheckingStorage(
+    backupStorage(config, fleet, logger),
+    (data, origin) => state.accept(data, origin),
   );
   // Offline mode never contacts this address: polling and metrics are off.
   const url = config.unleashUrl ?? 'http://offline.invalid/api';

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { ProxyConfig } from '../config/load-config.js';
 import type { Logger } from '../logger.js';
 import { RedisBackup } from './redis-backup.js';
+import { syncScopeDigest, upstreamForLogs } from './sync-scope.js';
 import type { ClientFeaturesResponse } from './types.js';
 
 /** Thrown before a fetch by an instance that is not the fleet's fetcher: the fetch is skipped. */
@@ -32,27 +32,6 @@ export interface FleetSync {
 }
 
 /**
- * Instances that fetch the same flags (same Unleash, token, app, filters) share a namespace;
- * the token is only ever present as part of a digest.
- */
-function fleetNamespace(config: ProxyConfig): string {
-  return createHash('sha256')
-    .update(
-      JSON.stringify([
-        config.unleashUrl,
-        config.unleashApiToken,
-        config.unleashAppName,
-        config.projectName,
-        config.namePrefix,
-        config.tags,
-        config.environment,
-      ]),
-    )
-    .digest('hex')
-    .slice(0, 16);
-}
-
-/**
  * A fleet on Redis: one instance at a time holds a lease and fetches from Unleash, storing
  * what it gets in Redis; the others skip their fetches and pick the flags up from Redis on
  * the same interval. The lease outlives a whole fetch (three attempts at UNLEASH_TIMEOUT_MS),
@@ -68,7 +47,9 @@ export function createFleetSync({
 }: FleetSyncSettings): FleetSync {
   const storage = new RedisBackup({
     url: config.redisUrl,
-    namespace: fleetNamespace(config),
+    // Instances share flags only when they fetch the same ones (same Unleash, token, filters).
+    namespace: syncScopeDigest(config),
+    upstream: upstreamForLogs(config.unleashUrl ?? ''),
     instanceId: config.unleashInstanceId,
     leaseMs: config.refreshInterval + 3 * config.unleashTimeoutMs + 5_000,
     logger,
@@ -82,7 +63,7 @@ export function createFleetSync({
     const shared = await storage.readShared();
     if (shared === undefined) return;
     if (shared.fingerprint !== seenFingerprint) {
-      const data: ClientFeaturesResponse | undefined = await storage.get('');
+      const data: ClientFeaturesResponse | undefined = await storage.readFlags();
       if (data !== undefined && adopt(data)) {
         seenFingerprint = shared.fingerprint;
         logger.info(

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from '@redis/client';
 import type { StorageProvider } from 'unleash-client/lib/repository/storage-provider.js';
 import type { Logger } from '../logger.js';
+import { ageInSeconds } from './sync-scope.js';
 import type { ClientFeaturesResponse } from './types.js';
 
 /** What a follower reads: the flags the leader last stored, and when it last synced. */
@@ -16,6 +17,8 @@ export interface RedisBackupSettings {
   /** Distinguishes fleets: instances share a backup only when they fetch the same flags. */
   namespace: string;
   instanceId: string;
+  /** The Unleash URL without credentials, for the log line of a loaded backup. */
+  upstream: string;
   /** How long a lease to fetch from Unleash lasts unless the leader renews it. */
   leaseMs: number;
   logger: Logger;
@@ -93,7 +96,25 @@ export class RedisBackup implements StorageProvider<ClientFeaturesResponse> {
     await Promise.race([this.firstAttempt, sleep(2_000)]);
   }
 
+  /** The SDK's read of its backup at start: says in the log which one and how old it is. */
   async get(_key: string): Promise<ClientFeaturesResponse | undefined> {
+    const flags = await this.readFlags();
+    const { logger, namespace, upstream } = this.settings;
+    if (flags === undefined) {
+      logger.info({ namespace, upstream }, 'no flag backup in redis for this Unleash and token');
+      return undefined;
+    }
+    const syncedAt = (await this.readShared())?.syncedAt;
+    const age = syncedAt === undefined ? 'of unknown age' : `${ageInSeconds(syncedAt)} s ago`;
+    logger.info(
+      { namespace, upstream, syncedAt: syncedAt?.toISOString() },
+      `loaded the flag backup from redis (${this.keys.flags}) for ${upstream}, written ${age}`,
+    );
+    return flags;
+  }
+
+  /** The flags the fetching instance last stored. */
+  async readFlags(): Promise<ClientFeaturesResponse | undefined> {
     await this.connected();
     const text = await this.client.get(this.keys.flags);
     if (text === null) return undefined;

@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FakeUnleash } from '../helpers/fake-unleash.js';
+import { type RunningRedis, startRedis } from '../helpers/redis-server.js';
+import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import { enabledFlags, onlineOptions, servedFlags } from '../helpers/upstream-proxy.js';
+
+// A backup belongs to the Unleash and the token it was fetched with: a proxy pointed at
+// another Unleash, or with a token Unleash refuses, must not start ready on it.
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function sharedFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'proxy-backup-scope-'));
+  cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+  return folder;
+}
+
+async function health(proxy: RunningProxy): Promise<number> {
+  return (await fetch(`${proxy.origin}/proxy/health`)).status;
+}
+
+/** Writes a backup: a proxy syncs once from `fake` with `token`, then stops. */
+async function writeBackup(
+  fake: FakeUnleash,
+  token: string,
+  where: { backupPath?: string; redisUrl?: string },
+): Promise<void> {
+  const writer = await startProxy({
+    ...onlineOptions(fake.url, 300),
+    unleashApiToken: token,
+    ...where,
+  });
+  expect(await servedFlags(writer)).toEqual(['from-the-writer']);
+  await writer.app.close();
+}
+
+/** A proxy that cannot reach its Unleash (nothing listens on the fake's port any more). */
+async function startWithUnleashDown(
+  url: string,
+  token: string,
+  where: { backupPath?: string; redisUrl?: string },
+): Promise<RunningProxy> {
+  const proxy = await startProxy(
+    { ...onlineOptions(url, 300), unleashApiToken: token, ...where },
+    {},
+    { waitUntilReady: false },
+  );
+  cleanups.push(() => proxy.stop());
+  return proxy;
+}
+
+describe.each([
+  ['a backup file', 'file'],
+  ['the Redis backup', 'redis'],
+] as const)('%s is keyed by Unleash URL and token', (_name, kind) => {
+  async function storage(): Promise<{ backupPath?: string; redisUrl?: string }> {
+    if (kind === 'file') return { backupPath: sharedFolder() };
+    const redis: RunningRedis = await startRedis();
+    cleanups.push(() => redis.stop());
+    return { redisUrl: redis.url, backupPath: sharedFolder() };
+  }
+
+  it('is loaded for the same Unleash and token, and the log says which and how old', async () => {
+    const where = await storage();
+    const fake = await new FakeUnleash(enabledFlags('from-the-writer')).start();
+    await writeBackup(fake, 'default:production.token-a', where);
+    await fake.stop();
+
+    const proxy = await startWithUnleashDown(fake.lastUrl, 'default:production.token-a', where);
+    await proxy.app.ready();
+    expect(await servedFlags(proxy)).toEqual(['from-the-writer']);
+    expect(proxy.logs()).toMatch(/loaded the flag backup .* written \d+ s ago/);
+    expect(proxy.logs()).not.toContain('token-a');
+  });
+
+  it('is never served to a proxy with another token', async () => {
+    const where = await storage();
+    const fake = await new FakeUnleash(enabledFlags('from-the-writer')).start();
+    await writeBackup(fake, 'default:production.token-a', where);
+    await fake.stop();
+
+    const proxy = await startWithUnleashDown(fake.lastUrl, 'default:production.token-b', where);
+    await vi.waitFor(() => expect(proxy.logs()).toMatch(/reported an error/), { timeout: 5_000 });
+    expect(await health(proxy)).toBe(503);
+  });
+
+  it('is never served to a proxy pointed at another Unleash', async () => {
+    const where = await storage();
+    const fake = await new FakeUnleash(enabledFlags('from-the-writer')).start();
+    await writeBackup(fake, 'default:production.token-a', where);
+    const other = await new FakeUnleash(enabledFlags('other')).start();
+    await other.stop();
+    await fake.stop();
+
+    const proxy = await startWithUnleashDown(other.lastUrl, 'default:production.token-a', where);
+    await vi.waitFor(() => expect(proxy.logs()).toMatch(/reported an error/), { timeout: 5_000 });
+    expect(await health(proxy)).toBe(503);
+  });
+});
