@@ -16,6 +16,7 @@ import { benchEnrichers } from './http/enrichers.js';
 import { type LoadResult, type LoadSettings, runLoad } from './http/load.js';
 import { parseBenchOptions } from './http/options.js';
 import { pinCpus } from './http/pinning.js';
+import { previousBuildMain } from './http/previous-build.js';
 import { type RunningImplementation, startImplementation } from './http/processes.js';
 import {
   type FlagCountResults,
@@ -54,6 +55,7 @@ function start(name: Implementation, env: Record<string, string>) {
       ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : []),
       'dist/src/main.js',
     ],
+    lane: [previousBuildMain(process.cwd())],
     original: ['node_modules/@unleash/proxy/dist/start.js'],
     bare: ['bench/http/bare-server.mjs'],
   }[name];
@@ -95,8 +97,11 @@ function show(name: Implementation, kind: string, result: LoadResult): void {
   );
 }
 
-/** GET with a new user each time, then the same request revalidated with its ETag (304). */
-async function loadBoth(name: Implementation, running: RunningImplementation) {
+/**
+ * GET with a new user each time, then the same request revalidated with its ETag (304), both
+ * at saturation; then GET at the fixed rate (--rate), for latency without a queue.
+ */
+async function loadAll(name: Implementation, running: RunningImplementation) {
   const { etag } = await fetchAnswer(running.origin);
   const fresh = await runLoad(running, settings(newUserEachTime, 200));
   show(name, 'GET', fresh);
@@ -105,7 +110,10 @@ async function loadBoth(name: Implementation, running: RunningImplementation) {
     settings(sameRequest, 304, { ...AUTH, 'If-None-Match': etag }),
   );
   show(name, '304', revalidation);
-  return { fresh, revalidation };
+  if (options.rate === 0) return { fresh, revalidation };
+  const paced = await runLoad(running, { ...settings(newUserEachTime, 200), rate: options.rate });
+  show(name, 'paced', paced);
+  return { fresh, revalidation, paced };
 }
 
 /** This proxy's answer (the body bare node:http serves), compared with the original's once. */
@@ -139,12 +147,16 @@ interface Run {
   readonly name: Implementation;
   readonly fresh: LoadResult;
   readonly revalidation: LoadResult;
+  readonly paced?: LoadResult;
 }
 
-function summarizeEach(runs: readonly Run[], kind: 'fresh' | 'revalidation') {
+function summarizeEach(runs: readonly Run[], kind: 'fresh' | 'revalidation' | 'paced') {
   const summaries: Partial<Record<Implementation, RoundsResult>> = {};
   for (const name of IMPLEMENTATIONS) {
-    const results = runs.filter((run) => run.name === name).map((run) => run[kind]);
+    const results = runs.flatMap((run) => {
+      const result = run.name === name ? run[kind] : undefined;
+      return result === undefined ? [] : [result];
+    });
     if (results.length > 0) summaries[name] = summarizeRounds(results);
   }
   return summaries;
@@ -170,7 +182,7 @@ async function benchFlagCount(flagCount: number): Promise<FlagCountResults> {
             : proxyEnv(upstream, flagCount, name);
         const running = await start(name, env);
         try {
-          runs.push({ name, ...(await loadBoth(name, running)) });
+          runs.push({ name, ...(await loadAll(name, running)) });
         } finally {
           await running.stop();
         }
@@ -181,6 +193,7 @@ async function benchFlagCount(flagCount: number): Promise<FlagCountResults> {
       bodyBytes: Buffer.byteLength(answer.body),
       fresh: summarizeEach(runs, 'fresh'),
       revalidation: summarizeEach(runs, 'revalidation'),
+      ...(options.rate > 0 ? { paced: summarizeEach(runs, 'paced'), pacedRate: options.rate } : {}),
       ...(comparison ? { comparison } : {}),
     };
   } finally {

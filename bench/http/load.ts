@@ -13,6 +13,12 @@ export interface LoadSettings {
   readonly requestHeaders?: (n: number) => Readonly<Record<string, string>>;
   /** The status every answer must have (200, or 304 for revalidation). */
   readonly expectedStatus: number;
+  /**
+   * Requests per second across all connections (autocannon's overallRate): a fixed rate the
+   * implementation can keep up with, so latency is the answer's, not a queue's. Unset: each
+   * connection sends again as soon as it is answered (saturation).
+   */
+  readonly rate?: number;
 }
 
 export interface LoadResult {
@@ -39,6 +45,7 @@ async function fire(origin: string, settings: LoadSettings, seconds: number) {
     duration: seconds,
     pipelining: 1,
     timeout: 30,
+    ...(settings.rate !== undefined ? { overallRate: settings.rate } : {}),
     headers: { ...settings.headers },
     requests: [
       {

@@ -1,11 +1,12 @@
 import type { RoundsResult } from './rounds.js';
 
 /** In the order each round loads them. */
-export const IMPLEMENTATIONS = ['koa', 'original', 'bare'] as const;
+export const IMPLEMENTATIONS = ['koa', 'lane', 'original', 'bare'] as const;
 export type Implementation = (typeof IMPLEMENTATIONS)[number];
 
 export const LABELS: Readonly<Record<Implementation, string>> = {
   koa: 'unleash-koa-proxy',
+  lane: 'fast-lane build 8a87d34',
   original: '@unleash/proxy 1.4.9',
   bare: 'bare node:http',
 };
@@ -17,6 +18,10 @@ export interface FlagCountResults {
   readonly comparison?: { compared: number; mismatches: number };
   readonly fresh: Partial<Record<Implementation, RoundsResult>>;
   readonly revalidation: Partial<Record<Implementation, RoundsResult>>;
+  /** GET, new user each, at a fixed rate (open loop); undefined when not run. */
+  readonly paced?: Partial<Record<Implementation, RoundsResult>>;
+  /** The fixed rate of `paced`, requests per second. */
+  readonly pacedRate?: number;
 }
 
 const number = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -65,6 +70,40 @@ function targets(all: readonly FlagCountResults[]): string[] {
   ];
 }
 
+const times = (value: number, base: number | undefined) =>
+  base === undefined || base === 0 ? 'n/a' : `${(value / base).toFixed(2)}x`;
+
+/**
+ * Issue 14's goals at 200 flags, on one Koa path: CPU per GET and per 304 against the fast-lane
+ * build, p99 at a fixed rate against bare node:http, throughput against the original.
+ */
+function onePathGoals(all: readonly FlagCountResults[]): string[] {
+  const at200 = all.find((r) => r.flagCount === 200);
+  const get = at200?.fresh.koa;
+  const revalidation = at200?.revalidation.koa;
+  if (at200 === undefined || get === undefined || revalidation === undefined) return [];
+  const verdict = (ok: boolean | undefined) =>
+    ok === undefined ? 'not measured' : ok ? 'met' : 'NOT met';
+  const ratio = (value: number, base: RoundsResult | undefined, field: keyof RoundsResult) =>
+    base === undefined ? undefined : value / (base[field] as number);
+  const cpuGet = ratio(get.cpuMicrosPerRequest, at200.fresh.lane, 'cpuMicrosPerRequest');
+  const cpu304 = ratio(
+    revalidation.cpuMicrosPerRequest,
+    at200.revalidation.lane,
+    'cpuMicrosPerRequest',
+  );
+  const throughput = ratio(get.requestsPerSecond, at200.fresh.original, 'requestsPerSecond');
+  const paced = at200.paced?.koa;
+  const pacedP99 = paced ? ratio(paced.p99Ms, at200.paced?.bare, 'p99Ms') : undefined;
+  return [
+    `One Koa path at 200 flags: CPU per GET ${times(get.cpuMicrosPerRequest, at200.fresh.lane?.cpuMicrosPerRequest)} the fast-lane build's (goal at most 1.3x: ${verdict(cpuGet === undefined ? undefined : cpuGet <= 1.3)}), ` +
+      `per 304 ${times(revalidation.cpuMicrosPerRequest, at200.revalidation.lane?.cpuMicrosPerRequest)} (goal at most 1.5x: ${verdict(cpu304 === undefined ? undefined : cpu304 <= 1.5)}); ` +
+      `CPU per GET ${times(get.cpuMicrosPerRequest, at200.fresh.bare?.cpuMicrosPerRequest)} and per 304 ${times(revalidation.cpuMicrosPerRequest, at200.revalidation.bare?.cpuMicrosPerRequest)} bare node:http's; ` +
+      `${throughput === undefined ? 'throughput against the original not measured' : `${throughput.toFixed(1)}x the original's requests/s (goal at least 20x: ${verdict(throughput >= 20)})`}; ` +
+      `p99 at ${number(at200.pacedRate ?? 0)} req/s ${paced ? `${ms(paced.p99Ms)} ms, ${times(paced.p99Ms, at200.paced?.bare?.p99Ms)} bare node:http's` : 'not measured'} (goal at most 2x: ${verdict(pacedP99 === undefined ? undefined : pacedP99 <= 2)}).`,
+  ];
+}
+
 /** The results as a markdown table (ratios against the original; 304s against bare node:http). */
 export function markdownReport(all: readonly FlagCountResults[], header: string): string {
   const lines = [
@@ -76,13 +115,18 @@ export function markdownReport(all: readonly FlagCountResults[], header: string)
   for (const results of all) {
     lines.push(...rows(results, results.fresh, 'original', 'GET, new user each'));
     lines.push(...rows(results, results.revalidation, 'bare', '304 If-None-Match'));
+    if (results.paced !== undefined) {
+      const kind = `GET at ${number(results.pacedRate ?? 0)} req/s`;
+      lines.push(...rows(results, results.paced, 'bare', kind));
+    }
   }
   lines.push('');
   lines.push(
-    'Ratio: against @unleash/proxy for GET, against bare node:http for 304. Body sizes: ' +
+    'Ratio: requests/s against @unleash/proxy for GET, against bare node:http for 304 and the fixed rate. Body sizes: ' +
       all.map((r) => `${r.flagCount} flags ${(r.bodyBytes / 1024).toFixed(1)} KB`).join(', ') +
       '.',
   );
+  lines.push(...onePathGoals(all));
   lines.push(...targets(all));
   const compared = all.filter((r) => r.comparison !== undefined);
   if (compared.length > 0) {

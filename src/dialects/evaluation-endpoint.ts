@@ -79,10 +79,14 @@ export function evaluationHandler<Selection extends FlagSelection>(
   { flagSetOf, prepareContext, service }: EvaluationPipeline,
 ): Middleware<ProxyState> {
   return async (ctx) => {
-    const { context: requested, selection } = await endpoint.read(ctx);
+    // Readers and context steps without I/O answer synchronously: not awaiting those saves a
+    // microtask each on the hot path.
+    const read = endpoint.read(ctx);
+    const { context: requested, selection } = read instanceof Promise ? await read : read;
     const flagSet = flagSetOf(ctx);
     if (flagSet === undefined) throw new NotReadyError(); // the readiness guard comes first
-    const context = await prepareContext(requested, ctx);
+    const prepared = prepareContext(requested, ctx);
+    const context = prepared instanceof Promise ? await prepared : prepared;
     const { etag, notModified } = answerEtag(flagSet, context, {
       routeKey: `${ctx.method} ${ctx._matchedRoute ?? ctx.path}`,
       credentialId: ctx.state.credentialId ?? '',

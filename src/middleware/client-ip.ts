@@ -24,10 +24,14 @@ export function clientIpOf(request: IncomingMessage, resolve: ClientIpResolver):
   );
 }
 
-/** Puts the caller's address in `ctx.state.clientIp`. */
+/**
+ * Puts the caller's address in `ctx.state.clientIp`. Like the other middleware with nothing to
+ * do after the routes, it returns `next()` rather than awaiting it: one promise less per
+ * request on the hot path (koa-compose turns a synchronous throw into a rejection as well).
+ */
 export function clientIp(resolve: ClientIpResolver = socketAddressOnly): Middleware<ProxyState> {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     ctx.state.clientIp = clientIpOf(ctx.req, resolve);
-    await next();
+    return next();
   };
 }

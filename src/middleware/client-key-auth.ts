@@ -63,12 +63,12 @@ export function requireCredential(
   headerName: string,
   accepted: readonly Credential[] = ['client-key'],
 ): Middleware<ProxyState> {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const presented = ctx.get(headerName);
     const result = presented === '' ? undefined : checker.check(presented);
     if (result === undefined || !accepted.includes(result.kind)) throw new UnauthorizedError();
     ctx.state.credential = result.kind;
     ctx.state.credentialId = result.id;
-    await next();
+    return next();
   };
 }

@@ -88,12 +88,7 @@ export function cors(config: ProxyConfig): Middleware<ProxyState> {
     }
   }
 
-  return async (ctx, next) => {
-    const isPreflight = ctx.method === 'OPTIONS' && ctx.get('Access-Control-Request-Method') !== '';
-    if (!isPreflight) {
-      await simpleRequest(ctx, next);
-      return;
-    }
+  async function preflight(ctx: Context, next: Next): Promise<void> {
     // @koa/cors answers a preflight itself; these two settings change what follows.
     await handle(ctx, async () => {});
     if (config.corsPreflightContinue) {
@@ -103,5 +98,10 @@ export function cors(config: ProxyConfig): Middleware<ProxyState> {
     } else if (ctx.status === 204) {
       ctx.status = config.corsOptionsSuccessStatus;
     }
+  }
+
+  return (ctx, next) => {
+    const isPreflight = ctx.method === 'OPTIONS' && ctx.get('Access-Control-Request-Method') !== '';
+    return isPreflight ? preflight(ctx, next) : simpleRequest(ctx, next);
   };
 }

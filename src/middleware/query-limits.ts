@@ -43,9 +43,9 @@ export function queryProblem(query: string, limits: QueryLimits): AppError | und
 
 /** Refuses a query string that breaks the limits (see `queryProblem`). */
 export function queryLimits(limits: QueryLimits): Middleware<ProxyState> {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const problem = queryProblem(ctx.querystring, limits);
     if (problem !== undefined) throw problem;
-    await next();
+    return next();
   };
 }

@@ -5,8 +5,8 @@ import type { ProxyState } from '../http/state.js';
 
 /** Every API route answers 503 until the first flags are loaded. */
 export function requireReady(flags: LiveFlags): Middleware<ProxyState> {
-  return async (_ctx, next) => {
+  return (_ctx, next) => {
     if (flags.current() === undefined) throw new NotReadyError();
-    await next();
+    return next();
   };
 }
