@@ -48,10 +48,3 @@ export function encodingFor(acceptEncoding: string): Encoding | undefined {
   });
   return chosen === 'identity' || !(chosen in compressors) ? undefined : (chosen as Encoding);
 }
-
-/** The body compressed in one call, as koa-compress's stream would give it. */
-export function compressBody(body: string, encoding: Encoding): Buffer {
-  const compress = compressors[encoding];
-  if (compress === undefined) throw new Error(`${encoding} is not available in this Node`);
-  return compress(body);
-}
