@@ -13,4 +13,5 @@ function updateSection(file: string, name: string, content: string): void {
 }
 
 updateSection('README.md', 'config-table', optionsMarkdownTable());
+updateSection('docs/tracing.md', 'config-table', optionsMarkdownTable('tracing'));
 updateSection('docs/performance.md', 'bench-table', readFileSync(BENCH_RESULTS, 'utf8').trimEnd());

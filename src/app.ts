@@ -31,6 +31,7 @@ import {
   requireStreamsEnabled,
   StreamTokens,
 } from './middleware/stream-auth.js';
+import { tracingMiddleware } from './middleware/tracing.js';
 import { trustedProxyResolver } from './middleware/trusted-proxies.js';
 import { docsRoutes } from './openapi/docs-routes.js';
 import { guardStrategy, type StrategyLike } from './plugins/guard-strategy.js';
@@ -43,9 +44,12 @@ import { healthRoutes } from './routes/health-routes.js';
 import { createSdkAndBackstage } from './routes/sdk-and-backstage.js';
 import { streamRoutes } from './routes/stream-routes.js';
 import { mountRoutes } from './routing/mount-routes.js';
+import { createTracing, type Tracing } from './tracing/create-tracing.js';
+import { upstreamSpans } from './tracing/upstream-spans.js';
 import { createFlagStore, type FlagStore } from './unleash/flag-store.js';
 import { readOfflineFlags } from './unleash/offline-flags.js';
 import type { ClientFeaturesResponse, Strategy } from './unleash/types.js';
+import { NO_UPSTREAM_TRACING, type UpstreamTracer } from './unleash/upstream-tracer.js';
 
 /** The key that works with the bundled example flags when no key is configured. */
 export const DEMO_CLIENT_KEY = 'demo-client-key';
@@ -131,7 +135,10 @@ export function assembleApp(
   const { strategies, enrich } = guardPlugins(config, plugins, logger);
   // Reads PROXY_GEOIP_DATABASE: a bad file stops the start here, before any sync or listen.
   const contextStep = createContextStep({ config, logger, enrich });
-  const { store, flags, notifier } = syncFlags(config, logger, strategies, offlineFlags);
+  // Off (undefined) unless an OTLP endpoint is configured: then nothing below traces.
+  const tracing = createTracing(config);
+  const upstream = tracing ? upstreamSpans(tracing) : NO_UPSTREAM_TRACING;
+  const { store, flags, notifier } = syncFlags(config, logger, strategies, offlineFlags, upstream);
   const checker = new CredentialChecker(clientKeys, config.serverSideSdkTokens);
   // Usage metrics, registration, server-side SDK config, readiness and Prometheus.
   const sdkAndBackstage = createSdkAndBackstage({
@@ -142,6 +149,7 @@ export function assembleApp(
     checker,
     requireReady: requireReady(flags),
     strategies,
+    upstream,
   });
   sdkAndBackstage.start();
 
@@ -153,6 +161,7 @@ export function assembleApp(
     logger,
     drain,
     requestMetrics: sdkAndBackstage.requestMetrics,
+    tracing,
   });
   options.preHook?.(koa);
   const pipeline = evaluationPipeline(flags, contextStep);
@@ -185,6 +194,8 @@ export function assembleApp(
       await sdkAndBackstage.close();
       await store.close();
       contextStep.close();
+      // Last, so that the spans of the final metrics upload are exported too.
+      await tracing?.shutdown();
     },
   });
 }
@@ -210,6 +221,7 @@ function syncFlags(
   logger: Logger,
   strategies: readonly Strategy[],
   offlineFlags: ClientFeaturesResponse | undefined,
+  upstream: UpstreamTracer,
 ): { store: FlagStore; flags: LiveFlags; notifier: FlagChangeNotifier } {
   const flags = new LiveFlags((snapshot) =>
     compileEvaluator(snapshot, { customStrategies: strategies }),
@@ -218,6 +230,7 @@ function syncFlags(
     config,
     logger,
     strategies,
+    upstream,
     ...(offlineFlags ? { offlineFlags } : {}),
   });
   // The evaluator first: a stream told of a change makes clients refetch at once.
@@ -237,10 +250,12 @@ function useSharedMiddleware(
     logger: Logger;
     drain: ConnectionDrain;
     requestMetrics: Middleware<ProxyState>;
+    tracing: Tracing | undefined;
   },
 ): void {
   const { config } = parts;
   koa.use(parts.drain.middleware());
+  if (parts.tracing) koa.use(tracingMiddleware(parts.tracing)); // only with OTEL_* set
   koa.use(requestLog(parts.logger));
   koa.use(parts.requestMetrics);
   koa.use(errorHandler());

@@ -10,6 +10,11 @@ export interface OptionSpec<T> {
   readonly doc: string;
   /** How the default is written in the README, when it is not a plain value. */
   readonly defaultDoc?: string;
+  /**
+   * A group documented on its own page (docs/<page>.md) rather than row by row in the
+   * README, which lists the group's variables in one row.
+   */
+  readonly page?: 'tracing';
 }
 
 /** Declares one option; with a default, its parsed value is never undefined. */

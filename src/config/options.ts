@@ -1,6 +1,7 @@
 import { CONTEXT_OPTIONS } from './context-options.js';
 import type { OptionSpec } from './option-spec.js';
 import { ORIGINAL_OPTIONS } from './original-options.js';
+import { OTEL_OPTIONS } from './otel-options.js';
 import { OWN_OPTIONS } from './own-options.js';
 import { PUSH_OPTIONS } from './push-options.js';
 import { TOKEN_OPTIONS } from './token-options.js';
@@ -14,6 +15,7 @@ export const OPTIONS = {
   ...OWN_OPTIONS,
   ...CONTEXT_OPTIONS,
   ...PUSH_OPTIONS,
+  ...OTEL_OPTIONS,
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;

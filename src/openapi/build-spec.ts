@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   type MediaTypeObject,
   type OpenAPIObject,
@@ -17,7 +15,7 @@ import {
   ofrepRequestSchema,
   ofrepSuccessSchema,
 } from '../dialects/ofrep/ofrep-schemas.js';
-import { packageRoot } from '../package-root.js';
+import { packageVersion } from '../package-root.js';
 import type { ResponseDoc, RouteDefinition } from '../routing/define-route.js';
 import {
   clientFeaturesSchema,
@@ -135,12 +133,6 @@ function operation(route: RouteDefinition): OperationObject {
     };
   }
   return op;
-}
-
-function packageVersion(): string {
-  const manifest: unknown = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8'));
-  const version = (manifest as { version?: unknown }).version;
-  return typeof version === 'string' ? version : '0.0.0';
 }
 
 /** The OpenAPI 3.1 document for a configuration: its base path and client-key header. */

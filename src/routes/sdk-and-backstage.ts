@@ -13,6 +13,7 @@ import { requireSdkCredential, requireServerToken } from '../middleware/sdk-auth
 import type { FlagStore } from '../unleash/flag-store.js';
 import type { Strategy } from '../unleash/types.js';
 import { createUnleashPoster, registrationFields } from '../unleash/upstream-post.js';
+import type { UpstreamTracer } from '../unleash/upstream-tracer.js';
 import { backstageRoutes } from './backstage-routes.js';
 import { clientRoutes } from './client-routes.js';
 
@@ -24,6 +25,8 @@ export interface SdkAndBackstageDeps {
   checker: CredentialChecker;
   requireReady: Middleware<ProxyState>;
   strategies: readonly Strategy[];
+  /** Spans for the metrics uploads and registration. */
+  upstream: UpstreamTracer;
 }
 
 export interface SdkAndBackstage {
@@ -49,6 +52,7 @@ export function createSdkAndBackstage({
   checker,
   requireReady,
   strategies,
+  upstream,
 }: SdkAndBackstageDeps): SdkAndBackstage {
   const sync = new SyncTracker(() => store.lastSyncAt());
   let lastChangeAt: Date | undefined;
@@ -69,7 +73,7 @@ export function createSdkAndBackstage({
     logger,
     metrics,
     ...(config.mode === 'online' && config.unleashUrl !== undefined
-      ? { post: createUnleashPoster(config, config.unleashUrl) }
+      ? { post: createUnleashPoster(config, config.unleashUrl, upstream) }
       : {}),
     registration: registrationFields(strategies),
   });

@@ -17,6 +17,7 @@
 import type { ProxyConfig } from '../config/load-config.js';
 import type { Logger } from '../logger.js';
 import { createTokenValidator } from '../unleash/token-validation.js';
+import { NO_UPSTREAM_TRACING, type UpstreamTracer } from '../unleash/upstream-tracer.js';
 import { scopeOf } from './scope.js';
 import { type SyncedScopes, TokenAccess } from './token-access.js';
 import { type ResolvedToken, TokenResolver } from './token-resolver.js';
@@ -46,6 +47,7 @@ export function createTokenAccess(
   config: ProxyConfig,
   logger: Logger,
   synced: SyncedScopes,
+  upstream: UpstreamTracer = NO_UPSTREAM_TRACING,
 ): { access: TokenAccess; resolver: TokenResolver } {
   const trusted: ResolvedToken[] = config.trustedTokens.map((token) =>
     Object.freeze({
@@ -63,6 +65,7 @@ export function createTokenAccess(
           instanceId: config.unleashInstanceId,
           timeoutMs: config.unleashTimeoutMs,
           rejectUnauthorized: config.httpRejectUnauthorized,
+          upstream,
         })
       : undefined;
   const resolver = new TokenResolver({

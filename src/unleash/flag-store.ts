@@ -16,6 +16,7 @@ import { createSyncRepository } from './sync-repository.js';
 import { syncScopeDigest, upstreamForLogs } from './sync-scope.js';
 import { type FetchOutcome, type Origin, SyncState } from './sync-state.js';
 import type { ClientFeaturesResponse, Strategy } from './types.js';
+import { NO_UPSTREAM_TRACING, type UpstreamSpan, type UpstreamTracer } from './upstream-tracer.js';
 
 export type { FetchOutcome } from './sync-state.js';
 
@@ -44,6 +45,8 @@ export interface FlagStoreSettings {
   strategies: readonly Strategy[];
   /** Offline mode only: the flags to serve, already read and checked. */
   offlineFlags?: ClientFeaturesResponse;
+  /** Spans for the fetches from Unleash; none by default. */
+  upstream?: UpstreamTracer;
 }
 
 /**
@@ -89,6 +92,13 @@ const InMemStorage = defaultExport(InMemStorageProvider);
 
 /** The SDK stops polling for good after these; the store keeps asking, with backoff. */
 const STOPS_POLLING = /responded (401|403)\b/;
+
+/** How a fetch's span ends for each outcome (an error event ends it first, with the error). */
+const FETCH_SPAN_OUTCOMES: Record<FetchOutcome, { status?: number; error?: unknown }> = {
+  changed: { status: 200 },
+  unchanged: { status: 304 },
+  failed: { error: new Error('the fetch failed or its flags were refused') },
+};
 
 function isSkippedFetch(error: unknown): boolean {
   return error instanceof NotTheFetcherError || error instanceof FetchHeldBackError;
@@ -227,6 +237,7 @@ export function createFlagStore({
   logger,
   strategies,
   offlineFlags,
+  upstream = NO_UPSTREAM_TRACING,
 }: FlagStoreSettings): FlagStore {
   const releaseClientMode = claimClientMode(config);
   const state = new SyncState(config.refreshInterval, logger, strategies);
@@ -237,6 +248,14 @@ export function createFlagStore({
   );
   // Offline mode never contacts this address: polling and metrics are off.
   const url = config.unleashUrl ?? 'http://offline.invalid/api';
+  const featuresUrl = `${url.replace(/\/+$/, '')}/client/features`;
+  // Fetches come one at a time: the span of each ends with its outcome.
+  let fetchSpan: UpstreamSpan | undefined;
+  const endFetchSpan = (outcome: { status?: number; error?: unknown }): void => {
+    fetchSpan?.end(outcome);
+    fetchSpan = undefined;
+  };
+  state.fetchListeners.push((outcome) => endFetchSpan(FETCH_SPAN_OUTCOMES[outcome]));
   const repository = createSyncRepository({
     config,
     url,
@@ -245,10 +264,16 @@ export function createFlagStore({
     beforeFetch: async () => {
       state.backoff.check();
       await fleet?.beforeFetch();
+      fetchSpan = upstream.start('fetch flags', 'GET', featuresUrl);
+      return fetchSpan.headers;
     },
     onBootstrapRead: () => {
       state.bootstrapPending = true;
     },
+  });
+  // Before followPolls' listener, so that the span ends with the error itself.
+  repository.on('error', (error: unknown) => {
+    if (!isSkippedFetch(error)) endFetchSpan({ error });
   });
   let stopped = false;
   const stopRetrying = followPolls(repository, state, fleet, logger, () => stopped);

@@ -19,8 +19,11 @@ export interface SyncRepositorySettings {
   url: string;
   storage: StorageProvider<ClientFeaturesResponse>;
   bootstrap: BootstrapOptions | undefined;
-  /** Runs before every fetch from Unleash; throwing skips that fetch (the SDK retries later). */
-  beforeFetch?: () => Promise<void>;
+  /**
+   * Runs before every fetch from Unleash; throwing skips that fetch (the SDK retries later).
+   * What it returns is added to the fetch's headers (trace context).
+   */
+  beforeFetch?: () => Promise<Readonly<Record<string, string>>>;
   /** Told when the bootstrap was read, so that storing it is not taken for a sync. */
   onBootstrapRead: () => void;
 }
@@ -59,10 +62,7 @@ export function createSyncRepository(settings: SyncRepositorySettings): SyncRepo
     timeout: config.unleashTimeoutMs,
     ...(beforeFetch
       ? {
-          customHeadersFunction: async () => {
-            await beforeFetch();
-            return headers;
-          },
+          customHeadersFunction: async () => ({ ...(await beforeFetch()), ...headers }),
         }
       : { headers }),
     httpOptions: unleashHttpOptions(config),

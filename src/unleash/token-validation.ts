@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { post } from 'unleash-client/lib/request.js';
+import { NO_UPSTREAM_TRACING, type UpstreamTracer } from './upstream-tracer.js';
 
 /** A token as Unleash's `POST /edge/validate` describes it. */
 export interface ValidatedToken {
@@ -23,6 +24,8 @@ export interface TokenValidatorSettings {
   readonly instanceId: string;
   readonly timeoutMs: number;
   readonly rejectUnauthorized: boolean;
+  /** Spans for the validation calls; none by default. */
+  readonly upstream?: UpstreamTracer;
 }
 
 /**
@@ -42,11 +45,15 @@ export function edgeValidateUrl(unleashUrl: string): string {
 export function createTokenValidator(settings: TokenValidatorSettings): TokenValidator {
   const url = edgeValidateUrl(settings.unleashUrl);
   const connectionId = randomUUID();
+  const upstream = settings.upstream ?? NO_UPSTREAM_TRACING;
   return async (tokens) => {
     let status: number;
     let body: unknown;
+    // A child of the request that presented the token, when one did.
+    const span = upstream.start('validate tokens', 'POST', url);
     try {
       const response = await post({
+        headers: span.headers,
         url,
         json: { tokens: [...tokens] },
         appName: settings.appName,
@@ -56,9 +63,11 @@ export function createTokenValidator(settings: TokenValidatorSettings): TokenVal
         httpOptions: { rejectUnauthorized: settings.rejectUnauthorized },
       });
       status = response.status;
+      span.end({ status });
       const text = await response.text();
       body = status === 200 ? JSON.parse(text) : undefined;
     } catch (error) {
+      span.end({ error });
       throw new TokenValidationError(
         `token validation at ${url} failed: ${error instanceof Error ? error.message : String(error)}`,
       );

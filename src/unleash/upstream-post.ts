@@ -8,6 +8,7 @@ import type { ProxyConfig } from '../config/load-config.js';
 import { packageRoot } from '../package-root.js';
 import { unleashHttpOptions } from './http-options.js';
 import type { Strategy } from './types.js';
+import { NO_UPSTREAM_TRACING, type UpstreamTracer } from './upstream-tracer.js';
 
 /** Posts a JSON body to a path of the Unleash API; resolves with the HTTP status. */
 export type UnleashPoster = (
@@ -44,23 +45,51 @@ export function registrationFields(customStrategies: readonly Strategy[]): Recor
  * SDK's identifying headers. No retry happens here (make-fetch-happen does none for a POST
  * by default); the caller decides what a failure means. Throws on network errors.
  */
-export function createUnleashPoster(config: ProxyConfig, unleashUrl: string): UnleashPoster {
+export function createUnleashPoster(
+  config: ProxyConfig,
+  unleashUrl: string,
+  upstream: UpstreamTracer = NO_UPSTREAM_TRACING,
+): UnleashPoster {
   const base = unleashUrl.endsWith('/') ? unleashUrl : `${unleashUrl}/`;
   const connectionId = randomUUID();
   return async (path, body) => {
+    const url = new URL(path, base).toString();
+    const span = upstream.start(
+      path === 'client/metrics' ? 'upload metrics' : 'register',
+      'POST',
+      url,
+    );
+    try {
+      const status = await postJson(url, body, span.headers);
+      span.end({ status });
+      return status;
+    } catch (error) {
+      span.end({ error });
+      throw error;
+    }
+  };
+
+  async function postJson(
+    url: string,
+    body: object,
+    traceHeaders: Readonly<Record<string, string>>,
+  ): Promise<number> {
     const response = await post({
-      url: new URL(path, base).toString(),
+      url,
       json: body as Record<string, unknown>,
       appName: config.unleashAppName,
       instanceId: config.unleashInstanceId,
       connectionId,
       interval: config.metricsInterval,
-      headers: config.unleashApiToken ? { Authorization: config.unleashApiToken } : {},
+      headers: {
+        ...traceHeaders,
+        ...(config.unleashApiToken ? { Authorization: config.unleashApiToken } : {}),
+      },
       httpOptions: unleashHttpOptions(config),
       timeout: 10_000,
     });
     // Read the answer so that the keep-alive socket goes back to the pool.
     await response.text().catch(() => '');
     return response.status;
-  };
+  }
 }

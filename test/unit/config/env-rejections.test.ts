@@ -26,6 +26,11 @@ function messageOf(env: Env, options: ProxyOptions = {}): string {
 
 /** Values the original proxy silently turned into NaN, false or nonsense. */
 const REJECTED: readonly { env: string; raw: string }[] = [
+  { env: 'OTEL_SDK_DISABLED', raw: 'on' },
+  { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', raw: 'collector:4318' },
+  { env: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', raw: 'grpc://collector:4317' },
+  { env: 'OTEL_EXPORTER_OTLP_PROTOCOL', raw: 'grpc' },
+  { env: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', raw: 'http' },
   { env: 'PORT', raw: 'eighty' },
   { env: 'TOKEN_REVALIDATION_INTERVAL_SECONDS', raw: '1h' },
   { env: 'PROXY_INVALID_TOKEN_CACHE_SECONDS', raw: '-1' },

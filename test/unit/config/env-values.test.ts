@@ -84,10 +84,54 @@ const DEFAULTS: Record<OptionName, unknown> = {
   derivedPropertyPrefix: '',
   derivedPropertyNames: undefined,
   derivedPropertyPrecedence: 'derived',
+  otelSdkDisabled: false,
+  otelTracesEndpoint: undefined,
+  otelEndpoint: undefined,
+  otelProtocol: 'http/protobuf',
+  otelHeaders: undefined,
+  otelServiceName: 'unleash-koa-proxy',
 };
 
 /** One set value per variable, as a user would write it, and what the option becomes. */
 const SET_VALUES: readonly { env: string; raw: string; option: OptionName; expected: unknown }[] = [
+  { env: 'OTEL_SDK_DISABLED', raw: 'true', option: 'otelSdkDisabled', expected: true },
+  {
+    env: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    raw: 'http://collector:4318/v1/traces',
+    option: 'otelTracesEndpoint',
+    expected: 'http://collector:4318/v1/traces',
+  },
+  {
+    env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    raw: 'http://collector:4318',
+    option: 'otelEndpoint',
+    expected: 'http://collector:4318',
+  },
+  {
+    env: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+    raw: 'http/json',
+    option: 'otelProtocol',
+    expected: 'http/json',
+  },
+  {
+    env: 'OTEL_EXPORTER_OTLP_PROTOCOL',
+    raw: 'HTTP/JSON',
+    option: 'otelProtocol',
+    expected: 'http/json',
+  },
+  {
+    env: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+    raw: 'Authorization=Bearer%20abc, x-tenant = t1',
+    option: 'otelHeaders',
+    expected: { authorization: 'Bearer abc', 'x-tenant': 't1' },
+  },
+  {
+    env: 'OTEL_EXPORTER_OTLP_HEADERS',
+    raw: 'api-key=k',
+    option: 'otelHeaders',
+    expected: { 'api-key': 'k' },
+  },
+  { env: 'OTEL_SERVICE_NAME', raw: 'flags-eu', option: 'otelServiceName', expected: 'flags-eu' },
   {
     env: 'UNLEASH_URL',
     raw: 'https://unleash.example.com/api',

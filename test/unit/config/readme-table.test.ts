@@ -10,6 +10,11 @@ describe('README configuration table', () => {
     expect(generatedSection(readme, 'config-table')).toBe(optionsMarkdownTable());
   });
 
+  it('has the tracing options in docs/tracing.md, generated the same way', () => {
+    const page = readFileSync('docs/tracing.md', 'utf8');
+    expect(generatedSection(page, 'config-table')).toBe(optionsMarkdownTable('tracing'));
+  });
+
   it('lists every environment variable', () => {
     const table = optionsMarkdownTable();
     for (const spec of Object.values(OPTIONS)) {
