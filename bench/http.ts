@@ -27,6 +27,7 @@ import {
 } from './http/report.js';
 import { type RoundsResult, summarizeRounds } from './http/rounds.js';
 import { compareAnswers } from './http/same-answers.js';
+import { benchTracing } from './http/tracing.js';
 
 const CLIENT_KEY = 'bench-client-key';
 const AUTH = { Authorization: CLIENT_KEY };
@@ -208,6 +209,10 @@ async function main(): Promise<void> {
     await runEnricherScenario(machine);
     return;
   }
+  if (options.tracing) {
+    await runTracingScenario(machine);
+    return;
+  }
   const all: FlagCountResults[] = [];
   try {
     for (const flagCount of options.flagCounts) all.push(await benchFlagCount(flagCount));
@@ -218,6 +223,22 @@ async function main(): Promise<void> {
   const header = `${machine}, after ${loadavg()[0]?.toFixed(2)}; ${pinning.note}; ${options.connections} connections, ${runs} (${new Date().toISOString().slice(0, 10)})${options.acceptEncoding ? `, every request with Accept-Encoding: ${options.acceptEncoding}` : ''}. Medians over the rounds (peak RSS: the highest); req/s min–max shows the spread. CPU µs/req is the implementation's own CPU time (user + system) per answer: steadier than requests/s when the machine is shared. A loop turn is one pass of the implementation's event loop, which answers the requests that arrived during the pass before: a request waits from one to about two turns.`;
   if (options.checkOnly) return;
   const report = markdownReport(all, header);
+  console.log(`\n${report}`);
+  mkdirSync(dirname(options.output), { recursive: true });
+  writeFileSync(options.output, report);
+  console.log(`written to ${options.output}`);
+}
+
+/** `--tracing`: before tracing, tracing off and on (bench/http/tracing.ts). */
+async function runTracingScenario(machine: string): Promise<void> {
+  let table: string;
+  try {
+    table = await benchTracing(options, pinning, scratch);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const header = `${machine}, after ${loadavg()[0]?.toFixed(2)}; ${pinning.note}; ${options.connections} connections, ${options.rounds} rounds, each running the builds in turn for ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s (${new Date().toISOString().slice(0, 10)}). Medians over the rounds. CPU µs/req is the proxy's own CPU time per answer; the ratio to "before tracing" is the figure to read on a shared machine.`;
+  const report = `${header}\n\n${table}\n`;
   console.log(`\n${report}`);
   mkdirSync(dirname(options.output), { recursive: true });
   writeFileSync(options.output, report);

@@ -31,13 +31,18 @@ export interface BenchOptions {
    * PROXY_GEOIP_DATABASE and PROXY_DEVICE_CONTEXT off and on, side by side in each round.
    */
   readonly enrichers: boolean;
+  /**
+   * The tracing scenario instead (bench/http/tracing.ts): this proxy as built before tracing
+   * existed, with tracing off, and with it on, side by side in each round.
+   */
+  readonly tracing: boolean;
 }
 
 const USAGE = `npm run bench -- [--flags 20,200,2000] [--rounds 3] [--duration 8] [--warmup 2]
   [--no-pin] [--connections 50] [--rate 2000] [--only koa,lane,original,bare] [--samples 200]
   [--check-only]
   [--profile dir] [--accept-encoding 'gzip, deflate, br'] [--output bench/results/latest.md]
-  [--enrichers]
+  [--enrichers] [--tracing]
 
 Each round loads every implementation in turn (GET, then 304), so that a slow phase of a shared
 machine hits them alike; the table shows medians over the rounds. --pin (on by default, when
@@ -54,7 +59,12 @@ then GET at --rate requests/s across the connections (0 skips that run).
 every request from one of 2,000 client addresses (X-Forwarded-For, TRUST_PROXY=true) with one
 of 8 current browsers' User-Agent, with location and device enrichment off, on, and on with a
 new address on every request (no cache hit); each round runs the three in turn. Table in
-bench/results/enrichers.md unless --output. About 2 minutes with the defaults.`;
+bench/results/enrichers.md unless --output. About 2 minutes with the defaults.
+
+--tracing runs GET /proxy (200 flags unless --flags) on this proxy as built from the commit
+before OpenTelemetry came in, on this build with tracing off, and on it with tracing on
+(OTLP http/protobuf to a receiver in the bench process); each round runs the three in turn.
+Table in bench/results/tracing.md unless --output. About 2 minutes with the defaults.`;
 
 function positiveInteger(text: string, name: string): number {
   const value = Number(text);
@@ -79,6 +89,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       samples: { type: 'string', default: '200' },
       output: { type: 'string' },
       enrichers: { type: 'boolean', default: false },
+      tracing: { type: 'boolean', default: false },
       'check-only': { type: 'boolean', default: false },
       profile: { type: 'string' },
       'accept-encoding': { type: 'string', default: '' },
@@ -97,7 +108,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     }
   }
   return {
-    flagCounts: (values.flags ?? (values.enrichers ? '200' : '20,200,2000'))
+    flagCounts: (values.flags ?? (values.enrichers || values.tracing ? '200' : '20,200,2000'))
       .split(',')
       .map((text) => positiveInteger(text.trim(), 'flags')),
     rounds: positiveInteger(values.rounds, 'rounds'),
@@ -113,7 +124,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     acceptEncoding: values['accept-encoding'],
     output:
       values.output ??
-      (values.enrichers ? 'bench/results/enrichers.md' : 'bench/results/latest.md'),
+      (values.enrichers
+        ? 'bench/results/enrichers.md'
+        : values.tracing
+          ? 'bench/results/tracing.md'
+          : 'bench/results/latest.md'),
     enrichers: values.enrichers,
+    tracing: values.tracing,
   };
 }

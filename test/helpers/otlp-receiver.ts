@@ -188,8 +188,13 @@ function decodeJson(body: Buffer, encoding: string): ReceivedSpan[] {
 
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
+  /** Spans received, kept or not. */
+  received = 0;
   readonly exports: ReceivedExport[] = [];
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
+
+  /** `retain: false` counts spans without keeping them (a benchmark receives millions). */
+  constructor(private readonly settings: { retain?: boolean } = {}) {}
   private readonly server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -201,7 +206,8 @@ export class OtlpReceiver {
         const decoded = contentType.includes('json')
           ? decodeJson(body, contentType)
           : decodeProtobuf(body, contentType);
-        this.spans.push(...decoded);
+        this.received += decoded.length;
+        if (this.settings.retain !== false) this.spans.push(...decoded);
         res
           .writeHead(200, { 'content-type': contentType })
           .end(contentType.includes('json') ? '{}' : '');
