@@ -15,3 +15,8 @@ function updateSection(file: string, name: string, content: string): void {
 updateSection('README.md', 'config-table', optionsMarkdownTable());
 updateSection('docs/tracing.md', 'config-table', optionsMarkdownTable('tracing'));
 updateSection('docs/performance.md', 'bench-table', readFileSync(BENCH_RESULTS, 'utf8').trimEnd());
+updateSection(
+  'docs/performance.md',
+  'tracing-bench',
+  readFileSync('bench/results/tracing.md', 'utf8').trimEnd(),
+);

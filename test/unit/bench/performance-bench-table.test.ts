@@ -8,4 +8,10 @@ describe('docs/performance.md benchmark table', () => {
     const results = readFileSync('bench/results/latest.md', 'utf8').trimEnd();
     expect(generatedSection(page, 'bench-table')).toBe(results);
   });
+
+  it('has the tracing table of bench/results/tracing.md (`npm run bench -- --tracing`)', () => {
+    const page = readFileSync('docs/performance.md', 'utf8');
+    const results = readFileSync('bench/results/tracing.md', 'utf8').trimEnd();
+    expect(generatedSection(page, 'tracing-bench')).toBe(results);
+  });
 });
