@@ -133,6 +133,25 @@ describe('location from the client IP (GeoLite2 databases from npm)', () => {
     expect(enabledFlags(await postProxy(proxy, { userId: 'u1' }, from(GERMANY)))).toEqual([]);
   });
 
+  it('the same context on OFREP: country IN [NO, SE] decides nordic-launch', async () => {
+    const evaluate = async (address: string) => {
+      const response = await fetch(`${proxy.origin}/ofrep/v1/evaluate/flags/nordic-launch`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${KEY}`,
+          'Content-Type': 'application/json',
+          ...from(address),
+        },
+        body: JSON.stringify({ context: { targetingKey: 'u1' } }),
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { value?: unknown }).value;
+    };
+    expect(await evaluate(NORWAY)).toBe(true);
+    expect(await evaluate(SWEDEN)).toBe(true);
+    expect(await evaluate(GERMANY)).toBe(false);
+  });
+
   it('the caller cannot claim a country: its own value is dropped by default', async () => {
     expect(enabledFlags((await getProxy(proxy, from(GERMANY), '?country=NO')).body)).toEqual([]);
     const posted = await postProxy(proxy, { properties: { country: 'SE' } }, from(GERMANY));
