@@ -127,3 +127,39 @@ describe('GET /proxy/client/streaming and /api/client/streaming', () => {
     expect(features.headers.get('fetch-mode')).toBeNull();
   });
 });
+
+describe('a full instance and the real unleash-client in streaming mode', () => {
+  let ofrep: OfrepProxy;
+  let sdk: Unleash | undefined;
+  beforeAll(async () => {
+    ofrep = await startOfrepProxy({ serverSideSdkTokens: [SERVER_TOKEN], streamMaxConnections: 0 });
+  });
+  afterAll(async () => {
+    sdk?.destroy();
+    await ofrep.stop();
+  });
+
+  it('answers 429 with Retry-After, and the SDK falls back to polling and still gets changes', async () => {
+    const refused = await fetch(`${ofrep.base}/api/client/streaming`, {
+      headers: { authorization: SERVER_TOKEN },
+    });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).not.toBeNull();
+
+    sdk = new Unleash({
+      url: `${ofrep.base}/proxy`,
+      appName: 'streaming-fallback-test',
+      customHeaders: { Authorization: SERVER_TOKEN },
+      experimentalMode: { type: 'streaming' },
+      refreshInterval: 200,
+      disableMetrics: true,
+      storageProvider: new InMemStorageProvider(),
+    });
+    const client = sdk;
+    // Every stream is refused here: flags can only reach the SDK once it polls instead.
+    await waitFor(() => client.isEnabled('new-checkout'), 'the first flags by polling', 15_000);
+    ofrep.fake.setState(withCheckoutOff());
+    await waitFor(() => !client.isEnabled('new-checkout'), 'the change by polling', 15_000);
+    expect(ofrep.proxy.logs()).toContain('/proxy/client/features');
+  });
+});

@@ -47,6 +47,15 @@ function recordingFetch(exchanges: Exchange[]): typeof fetch {
 
 let domainCount = 0;
 
+/** Uses up the key's requests of this second, so that the provider's next one gets a 429. */
+async function drainRateLimit(ofrep: OfrepProxy): Promise<void> {
+  for (;;) {
+    const response = await ofrep.post('/ofrep/v1/evaluate/flags/new-checkout', { context: {} });
+    await response.arrayBuffer();
+    if (response.status === 429) return;
+  }
+}
+
 async function connect(ofrep: OfrepProxy, context: Record<string, string>, exchanges: Exchange[]) {
   domainCount += 1;
   const domain = `web-${domainCount}`;
@@ -185,6 +194,7 @@ describe('@openfeature/ofrep-web-provider and a 429', () => {
   it('waits for Retry-After before asking again', async () => {
     const exchanges: Exchange[] = [];
     const { domain, client } = await connect(ofrep, { targetingKey: 'erin' }, exchanges);
+    await drainRateLimit(ofrep);
     const stale = nextEvent(client, ProviderEvents.Stale);
     await OpenFeature.setContext(domain, { targetingKey: 'frank' });
     await stale;
