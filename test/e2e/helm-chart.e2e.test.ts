@@ -286,7 +286,7 @@ describe('the Helm chart', () => {
       const manifests = await renderValid({
         basePath: 'flags',
         existingSecret: 'proxy-secrets',
-        env: { UNLEASH_BOOTSTRAP_FILE: flagsFile },
+        env: { PROXY_MODE: 'offline', UNLEASH_BOOTSTRAP_FILE: flagsFile },
         plugins: {
           files: { 'time-window.js': TIME_WINDOW_STRATEGY },
           strategies: ['time-window.js'],
