@@ -9,9 +9,7 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# npm install rather than npm ci: the lock file holds biome's binary for linux only (the
-# registry these machines reach has no others), which npm ci treats as out of sync.
-RUN npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build \
@@ -48,9 +46,10 @@ COPY examples ./examples
 USER node
 EXPOSE 3000
 
-# No curl in the image: Node's own fetch asks /proxy/health on the port and base path in use.
+# No curl in the image: the proxy's own `health` command asks /proxy/health on the port and
+# base path in use.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
-  CMD ["node", "-e", "const e=process.env;const b=(e.PROXY_BASE_PATH||'').trim().replace(/\\/+$/,'');const base=b&&!b.startsWith('/')?'/'+b:b;const port=(e.PORT||'').trim()||(e.PROXY_PORT||'').trim()||'3000';fetch('http://127.0.0.1:'+port+base+'/proxy/health',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "dist/src/main.js", "health"]
 
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "dist/src/main.js"]

@@ -109,3 +109,19 @@ export function createLogger(settings: LoggerSettings): Logger {
     ? pino(options, target)
     : pino({ ...options, base: null }, plainTextStream(target));
 }
+
+/**
+ * An error as one short line for the log. unleash-client and Redis report every failed poll
+ * or reconnect with a full stack, kilobytes that say nothing an operator can act on; the
+ * name, message, cause and code do.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return firstLine(String(error));
+  const code = (error as NodeJS.ErrnoException).code;
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return firstLine(`${error.name}: ${error.message}${cause}${code ? ` (${code})` : ''}`);
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n', 1)[0] ?? '').slice(0, 300);
+}

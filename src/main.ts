@@ -1,17 +1,54 @@
 #!/usr/bin/env node
-import { DEMO_CLIENT_KEY } from './app.js';
-import { createProxy } from './create-proxy.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assembleApp, DEMO_CLIENT_KEY, type ProxyApp } from './app.js';
+import { parseArguments, UsageError } from './cli/arguments.js';
+import { helpText } from './cli/help-text.js';
+import { probe } from './cli/probe.js';
+import { startLine } from './cli/start-line.js';
+import { type Env, loadConfig } from './config/load-config.js';
 import { ConfigError } from './errors.js';
+import { packageRoot } from './package-root.js';
+import { loadPlugins } from './plugins/load-plugins.js';
 
 /**
- * Entry point: configure from the environment, load plugin files, listen, and stop cleanly on
- * SIGTERM/SIGINT.
+ * Entry point: reads the command line, then either answers it (--help, --version, a probe of
+ * a running proxy) or configures the proxy from the environment, loads plugin files, listens,
+ * and stops cleanly on SIGTERM/SIGINT.
  */
-async function main(): Promise<void> {
-  const app = await createProxy({}, process.env);
+async function main(args: readonly string[], env: Env): Promise<void> {
+  const command = parseArguments(args);
+  if (command.kind === 'help') {
+    process.stdout.write(helpText());
+    return;
+  }
+  if (command.kind === 'version') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return;
+  }
+  if (command.kind === 'probe') {
+    const config = command.url === undefined ? loadConfig(env) : undefined;
+    const where = {
+      origin: command.url ?? `http://127.0.0.1:${config?.proxyPort ?? 3000}`,
+      basePath: config?.proxyBasePath ?? '',
+    };
+    process.exitCode = await probe(command.target, where, (line) => {
+      process.stdout.write(`${line}\n`);
+    });
+    return;
+  }
+  const config = loadConfig(env);
+  const plugins = await loadPlugins(config);
+  serve(assembleApp(config, {}, plugins), plugins);
+}
+
+function serve(app: ProxyApp, plugins: Parameters<typeof startLine>[1]): void {
   const { config, logger } = app;
   const server = app.listen(config.proxyPort, undefined, () => {
-    logger.info({ port: config.proxyPort, mode: config.mode }, 'unleash-koa-proxy listening');
+    const line = startLine(app, plugins, server.address(), packageVersion());
+    // Said at any level but silent: an operator must see that the proxy runs, where and how.
+    if (config.logLevel !== 'silent')
+      logger.child({}, { level: 'info' }).info(line.fields, line.message);
   });
 
   if (config.mode !== 'online') {
@@ -48,7 +85,17 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
+function packageVersion(): string {
+  const text = readFileSync(join(packageRoot(), 'package.json'), 'utf8');
+  const { version } = JSON.parse(text) as { version?: unknown };
+  return typeof version === 'string' ? version : 'unknown';
+}
+
+main(process.argv.slice(2), process.env).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
   } else {

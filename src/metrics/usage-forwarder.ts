@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import { describeError, type Logger } from '../logger.js';
 import { sdkPlatformFields, type UnleashPoster } from '../unleash/upstream-post.js';
 import type { UsageAggregator, UsageBucket } from './usage-aggregator.js';
 
@@ -120,7 +120,10 @@ export class UsageForwarder {
     } catch (error) {
       aggregator.restore(bucket);
       this.failures += 1;
-      logger.warn({ err: error }, 'usage counts not sent to Unleash; kept for the next upload');
+      logger.warn(
+        { error: describeError(error) },
+        'usage counts not sent to Unleash; kept for the next upload',
+      );
       return false;
     }
     if (status >= 200 && status < 300) {
@@ -154,7 +157,7 @@ export class UsageForwarder {
       });
       if (status >= 300) logger.warn({ status }, 'Unleash did not accept the registration');
     } catch (error) {
-      logger.warn({ err: error }, 'could not register with Unleash');
+      logger.warn({ error: describeError(error) }, 'could not register with Unleash');
     }
   }
 }

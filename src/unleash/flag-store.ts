@@ -4,7 +4,7 @@ import type { BootstrapOptions } from 'unleash-client/lib/repository/bootstrap-p
 import type { StorageProvider } from 'unleash-client/lib/repository/storage-provider.js';
 import InMemStorageProvider from 'unleash-client/lib/repository/storage-provider-in-mem.js';
 import type { ProxyConfig } from '../config/load-config.js';
-import type { Logger } from '../logger.js';
+import { describeError, type Logger } from '../logger.js';
 import { BackupFile } from './backup-file.js';
 import { defaultExport } from './default-export.js';
 import { FetchHeldBackError } from './fetch-backoff.js';
@@ -221,7 +221,7 @@ function startUnleashClient(
   });
   unleash.on('error', (error: unknown) => {
     if (isSkippedFetch(error)) return;
-    logger.warn({ err: error }, 'unleash-client reported an error');
+    logger.warn({ error: describeError(error) }, 'unleash-client reported an error');
   });
   unleash.on('warn', (message: unknown) => {
     logger.warn({ detail: String(message) }, 'unleash-client warning');

@@ -1,5 +1,5 @@
 import type { ProxyConfig } from '../config/load-config.js';
-import type { Logger } from '../logger.js';
+import { describeError, type Logger } from '../logger.js';
 import { RedisBackup } from './redis-backup.js';
 import { syncScopeDigest, upstreamForLogs } from './sync-scope.js';
 import type { ClientFeaturesResponse } from './types.js';
@@ -76,7 +76,7 @@ export function createFleetSync({
   };
   const followNow = () => {
     following = following.then(follow).catch((error: unknown) => {
-      logger.warn({ err: error }, 'cannot read the shared flags from redis');
+      logger.warn({ error: describeError(error) }, 'cannot read the shared flags from redis');
     });
   };
   const timer = setInterval(followNow, Math.max(config.refreshInterval, 100));
@@ -91,7 +91,10 @@ export function createFleetSync({
       try {
         lead = await storage.tryLead();
       } catch (error) {
-        logger.warn({ err: error }, 'redis unreachable: fetching from Unleash directly');
+        logger.warn(
+          { error: describeError(error) },
+          'redis unreachable: fetching from Unleash directly',
+        );
         lead = true;
       }
       if (lead !== fetching) {
@@ -106,7 +109,7 @@ export function createFleetSync({
     },
     markSynced() {
       storage.markSynced().catch((error: unknown) => {
-        logger.warn({ err: error }, 'cannot record the sync time in redis');
+        logger.warn({ error: describeError(error) }, 'cannot record the sync time in redis');
       });
     },
     async close() {

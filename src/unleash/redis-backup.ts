@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from '@redis/client';
 import type { StorageProvider } from 'unleash-client/lib/repository/storage-provider.js';
-import type { Logger } from '../logger.js';
+import { describeError, type Logger } from '../logger.js';
 import { ageInSeconds } from './sync-scope.js';
 import type { ClientFeaturesResponse } from './types.js';
 
@@ -85,7 +85,7 @@ export class RedisBackup implements StorageProvider<ClientFeaturesResponse> {
       this.client.once('error', settle);
     });
     this.client.on('error', (error: unknown) => {
-      settings.logger.warn({ err: error }, 'redis error');
+      settings.logger.warn({ error: describeError(error) }, 'redis error');
     });
     this.client.connect().catch(() => undefined);
   }

@@ -1,17 +1,7 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { freePort } from './free-port.js';
 
 export { freePort };
-
-/** Whether a `redis-server` binary is on the PATH (`.ci/redis-setup.sh` installs it). */
-export function redisServerAvailable(): boolean {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export interface RunningRedis {
   url: string;

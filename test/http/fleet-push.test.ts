@@ -2,19 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OFREP_FLAGS, withCheckoutOff } from '../fixtures/ofrep-flags.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
 import { API_TOKEN, CLIENT_KEY } from '../helpers/online-proxy.js';
-import { type RunningRedis, redisServerAvailable, startRedis } from '../helpers/redis-server.js';
+import { type RunningRedis, startRedis } from '../helpers/redis-server.js';
 import { nextEvent, openSse } from '../helpers/sse-reader.js';
 import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
 
 // A change seen by the instance that fetches reaches the event streams of every instance of a
 // REDIS_URL fleet through Redis pub/sub, not at the followers' next poll of the shared backup.
 
-const available = redisServerAvailable();
-if (!available) {
-  console.warn('redis-server not found: skipping the fleet push test (run .ci/redis-setup.sh)');
-}
-
-describe.skipIf(!available)('push across a Redis fleet', () => {
+describe('push across a Redis fleet', () => {
   let redis: RunningRedis;
   let fake: FakeUnleash;
   let fetcher: RunningProxy;

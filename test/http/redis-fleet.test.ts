@@ -1,20 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
-import { type RunningRedis, redisServerAvailable, startRedis } from '../helpers/redis-server.js';
+import { type RunningRedis, startRedis } from '../helpers/redis-server.js';
 import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
 import { enabledFlags, onlineOptions, servedFlags } from '../helpers/upstream-proxy.js';
 
 // A fleet sharing one backup in a real redis-server: one instance at a time fetches from
 // Unleash, the others follow Redis, and a new instance starts ready while Unleash is down.
 
-const available = redisServerAvailable();
-if (!available) {
-  console.warn('redis-server not found: skipping the Redis fleet tests (run .ci/redis-setup.sh)');
-}
-
 const INTERVAL = 300;
 
-describe.skipIf(!available)('instances sharing a backup in Redis', () => {
+describe('instances sharing a backup in Redis', () => {
   let redis: RunningRedis;
   let fake: FakeUnleash;
   const running: RunningProxy[] = [];
