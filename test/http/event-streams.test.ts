@@ -170,3 +170,20 @@ describe('event streams at shutdown and when switched off', () => {
     }
   });
 });
+
+describe('event streams under PROXY_BASE_PATH', () => {
+  it('advertises the OFREP stream under the base path, where it answers', async () => {
+    const ofrep = await startOfrepProxy({ proxyBasePath: '/flags' });
+    try {
+      const bulk = await ofrep.post('/ofrep/v1/evaluate/flags', { context: {} });
+      const body = (await bulk.json()) as { eventStreams: { endpoint: { requestUri: string } }[] };
+      const requestUri = body.eventStreams[0]?.endpoint.requestUri ?? '';
+      expect(requestUri.startsWith('/flags/ofrep/v1/events?token=')).toBe(true);
+      const reader = await openSse(`${ofrep.proxy.origin}${requestUri}`);
+      expect(reader.response.status).toBe(200);
+      reader.close();
+    } finally {
+      await ofrep.stop();
+    }
+  });
+});
