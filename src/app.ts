@@ -297,10 +297,12 @@ function streamingRouters(parts: {
   const { config, flags, checker, push } = parts;
   const rateLimits = rateLimitGuards(config);
   const streamTokens = new StreamTokens(checker, parts.clientKeys);
-  const streamsReady = [requireStreamsEnabled(config.streamsEnabled), requireReady(flags)];
+  // 503 not ready, then 401 no valid credential, then 501 disabled, as on every API route.
+  const streamsEnabled = requireStreamsEnabled(config.streamsEnabled);
   const frontendGuards = [
-    ...streamsReady,
+    requireReady(flags),
     requireStreamCredential(streamTokens, config.clientKeysHeaderName),
+    streamsEnabled,
   ];
   return [
     ofrepRoutes({
@@ -326,7 +328,11 @@ function streamingRouters(parts: {
     streamRoutes({
       push,
       frontendGuards,
-      backendGuards: [...streamsReady, requireServerToken(checker, config.clientKeysHeaderName)],
+      backendGuards: [
+        requireReady(flags),
+        requireServerToken(checker, config.clientKeysHeaderName),
+        streamsEnabled,
+      ],
     }),
   ];
 }

@@ -3,22 +3,33 @@ import type { Middleware } from 'koa';
 import type { ProxyState } from '../http/state.js';
 import type { Logger } from '../logger.js';
 
+/** The header a request id comes in and goes back in. */
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
 /**
- * `ctx.state` for one request. The request id and the child logger carrying it are made on
- * first use: at the default level (warn) most requests log nothing, and a pino child plus a
- * UUID per request were a measurable part of the hot path.
+ * What an incoming id may look like to be kept: what tracing systems and load balancers send
+ * (UUIDs, hex, `name:id.part`), bounded, with nothing that could forge a log field or a header.
+ */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._~:/+=@-]{1,128}$/;
+
+/** The caller's X-Request-Id when it is safe to keep, otherwise a new one. */
+function requestIdFor(incoming: string): string {
+  return SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/**
+ * `ctx.state` for one request. The child logger carrying the request id is made on first use:
+ * at the default level (warn) most requests log nothing, and a pino child per request was a
+ * measurable part of the hot path.
  */
 class RequestState implements ProxyState {
   clientIp = '';
-  private id: string | undefined;
   private child: Logger | undefined;
 
-  constructor(private readonly root: Logger) {}
-
-  get requestId(): string {
-    this.id ??= randomUUID();
-    return this.id;
-  }
+  constructor(
+    private readonly root: Logger,
+    readonly requestId: string,
+  ) {}
 
   get log(): Logger {
     this.child ??= requestLogger(this.root, this.requestId);
@@ -42,7 +53,8 @@ function writeRequestLine(log: Logger, { method, route, status, started }: Reque
 }
 
 /**
- * Gives each request a child logger with a request id, and writes one line when it ends:
+ * Gives each request an id (the caller's X-Request-Id when safe, else a new UUID), returned in
+ * X-Request-Id, and a child logger carrying it, and writes one line when it ends:
  * method, route template, status and duration. Never the query string, body or headers,
  * which carry user ids and keys.
  */
@@ -50,7 +62,9 @@ export function requestLog(logger: Logger): Middleware<ProxyState> {
   return async (ctx, next) => {
     const logsRequests = logger.isLevelEnabled('info');
     const started = logsRequests ? process.hrtime.bigint() : 0n;
-    ctx.state = new RequestState(logger);
+    ctx.state = new RequestState(logger, requestIdFor(ctx.get(REQUEST_ID_HEADER)));
+    // Set first, so that every answer carries it, refusals and errors included.
+    ctx.set(REQUEST_ID_HEADER, ctx.state.requestId);
     try {
       await next();
     } finally {

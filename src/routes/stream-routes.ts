@@ -12,9 +12,9 @@ import {
 
 export interface StreamRoutesDeps {
   readonly push: Push;
-  /** Readiness (and PROXY_STREAMS_ENABLED), then the frontend stream credential. */
+  /** Readiness, then the frontend stream credential, then PROXY_STREAMS_ENABLED. */
   readonly frontendGuards: readonly Middleware<ProxyState>[];
-  /** Readiness (and PROXY_STREAMS_ENABLED), then a server-side SDK token in Authorization. */
+  /** Readiness, then a server-side SDK token, then PROXY_STREAMS_ENABLED. */
   readonly backendGuards: readonly Middleware<ProxyState>[];
 }
 

@@ -23,7 +23,7 @@ export interface OfrepRoutesDeps {
   /** Readiness, rate limits and the OFREP credential (Bearer, bare Authorization, X-API-Key). */
   readonly guards: readonly Middleware<ProxyState>[];
   readonly push: Push;
-  /** Readiness (and PROXY_STREAMS_ENABLED), then the stream token of the URL. */
+  /** Readiness, then the stream token of the URL, then PROXY_STREAMS_ENABLED. */
   readonly streamGuards: readonly Middleware<ProxyState>[];
 }
 

@@ -32,6 +32,8 @@ export function proxyRoutes({
   const handler = (...endpoint: Parameters<typeof proxyEndpoint>) =>
     evaluationHandler(proxyEndpoint(...endpoint), pipeline);
 
+  // After the guards: a caller without a key must not learn which endpoints are enabled, and a
+  // proxy that is not ready says so first (503, then 401, then 501, then the request's 4xx).
   const requireAllEndpoint: Middleware<ProxyState> = async (_ctx, next) => {
     if (!enableAllEndpoint) throw new EndpointDisabledError('ENABLE_ALL_ENDPOINT');
     await next();
@@ -39,7 +41,7 @@ export function proxyRoutes({
 
   addRoute(router, getProxy, ...guards, handler(ENABLED_FLAGS, 'query', limits));
   addRoute(router, postProxy, ...guards, handler(ENABLED_FLAGS, 'body', limits));
-  addRoute(router, getProxyAll, requireAllEndpoint, ...guards, handler(ALL_FLAGS, 'query', limits));
-  addRoute(router, postProxyAll, requireAllEndpoint, ...guards, handler(ALL_FLAGS, 'body', limits));
+  addRoute(router, getProxyAll, ...guards, requireAllEndpoint, handler(ALL_FLAGS, 'query', limits));
+  addRoute(router, postProxyAll, ...guards, requireAllEndpoint, handler(ALL_FLAGS, 'body', limits));
   return router;
 }
