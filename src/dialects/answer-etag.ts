@@ -1,7 +1,7 @@
 import { canonicalContext } from '../context/build-context.js';
 import type { LiveFlagSet } from '../evaluation/live-flags.js';
 import type { EvaluationContext } from '../evaluation/types.js';
-import { evaluationEtag, ifNoneMatchHits } from '../http/etag.js';
+import { answerBodyEtag, evaluationEtag, ifNoneMatchHits } from '../http/etag.js';
 
 /** What names an answer besides the flags and the context: the request line and the caller. */
 export interface AnswerRequest {
@@ -38,5 +38,24 @@ export function answerEtag(
   );
   // The tag covers method, route, flag names and context, so a POST can revalidate too:
   // unleash-proxy-client in POST mode sends If-None-Match.
+  return { etag, notModified: ifNoneMatchHits(ifNoneMatch, etag) };
+}
+
+/**
+ * The ETag of an answer already computed, for flag sets with a custom strategy (whose answers
+ * may change with anything): a digest of the flags, route, credential, flag names and the
+ * answer itself. A 304 then means the answer is the same, byte for byte.
+ */
+export function answerDigestEtag(
+  live: LiveFlagSet,
+  { routeKey, credentialId, names, ifNoneMatch }: AnswerRequest,
+  body: string,
+): { etag: string; notModified: boolean } {
+  const etag = answerBodyEtag(
+    live.snapshot.fingerprint,
+    `${routeKey}${names ? `|${names.join(',')}` : ''}`,
+    credentialId,
+    body,
+  );
   return { etag, notModified: ifNoneMatchHits(ifNoneMatch, etag) };
 }

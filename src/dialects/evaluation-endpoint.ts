@@ -5,7 +5,7 @@ import type { EvaluationService } from '../evaluation/evaluation-service.js';
 import type { LiveFlagSet } from '../evaluation/live-flags.js';
 import type { EvaluatedToggle, EvaluationContext } from '../evaluation/types.js';
 import type { ProxyContext, ProxyState } from '../http/state.js';
-import { answerEtag } from './answer-etag.js';
+import { answerDigestEtag, answerEtag } from './answer-etag.js';
 
 /**
  * An evaluation endpoint is one route of a dialect (`/proxy`, the frontend API, OFREP...):
@@ -87,22 +87,43 @@ export function evaluationHandler<Selection extends FlagSelection>(
     if (flagSet === undefined) throw new NotReadyError(); // the readiness guard comes first
     const prepared = prepareContext(requested, ctx);
     const context = prepared instanceof Promise ? await prepared : prepared;
-    const { etag, notModified } = answerEtag(flagSet, context, {
+    const request = {
       routeKey: `${ctx.method} ${ctx._matchedRoute ?? ctx.path}`,
       credentialId: ctx.state.credentialId ?? '',
       names: selection.names,
       ifNoneMatch: ctx.get('If-None-Match'),
-    });
-    ctx.set('ETag', etag);
+    };
     ctx.set('Cache-Control', endpoint.cacheControl);
+    // A custom strategy's answer can only be known unchanged by computing it: evaluate, then
+    // tag the answer itself. Otherwise the tag is known before evaluating, and a 304 costs none.
+    if (flagSet.tagsAnswers) {
+      const body = endpoint.render(
+        await service.evaluate(flagSet, context, selection.names),
+        selection,
+        flagSet,
+      );
+      const { etag, notModified } = answerDigestEtag(flagSet, request, body);
+      ctx.set('ETag', etag);
+      if (notModified) ctx.status = 304;
+      else sendJson(ctx, body);
+      return;
+    }
+    const { etag, notModified } = answerEtag(flagSet, context, request);
+    ctx.set('ETag', etag);
     if (notModified) {
       ctx.status = 304;
       return;
     }
     const toggles = await service.evaluate(flagSet, context, selection.names);
-    // A string, rendered from cached parts: Koa (and koa-compress, for its threshold) would
-    // otherwise stringify an object body twice per request.
-    ctx.type = 'application/json';
-    ctx.body = endpoint.render(toggles, selection, flagSet);
+    sendJson(ctx, endpoint.render(toggles, selection, flagSet));
   };
+}
+
+/**
+ * A string, rendered from cached parts: Koa (and koa-compress, for its threshold) would
+ * otherwise stringify an object body twice per request.
+ */
+function sendJson(ctx: ProxyContext, body: string): void {
+  ctx.type = 'application/json';
+  ctx.body = body;
 }

@@ -13,16 +13,15 @@ const DATE_OPERATORS: ReadonlySet<unknown> = new Set(['DATE_AFTER', 'DATE_BEFORE
 /**
  * Built once per flag update. DATE_AFTER and DATE_BEFORE compare the clock with fixed instants,
  * so their answers only change at those instants: the period is where `now` falls among them,
- * and a 304 stays possible between two of them. A strategy we do not implement (a custom one,
- * such as strategies/time-window.js) may read the clock in any way: the period is then the
- * current second. Undefined when nothing reads the clock. Payloads come from the network and
- * are read defensively, as the compiler does.
+ * and a 304 stays possible between two of them. Undefined when no such constraint exists.
+ * A strategy we do not implement (a custom one) may read the clock, or anything, in ways the
+ * proxy cannot see: see `usesOpaqueStrategy`. Payloads come from the network and are read
+ * defensively, as the compiler does.
  */
 export function clockPeriodOf(snapshot: FlagSnapshot): ClockPeriod | undefined {
   const segmentConstraints = new Map<unknown, unknown>();
   for (const segment of snapshot.segments) segmentConstraints.set(segment.id, segment.constraints);
   const instants = new Set<number>();
-  let opaqueStrategy = false;
   const collect = (constraints: unknown) => {
     if (!Array.isArray(constraints)) return;
     for (const constraint of constraints as unknown[]) {
@@ -39,15 +38,13 @@ export function clockPeriodOf(snapshot: FlagSnapshot): ClockPeriod | undefined {
     if (!Array.isArray(strategies)) continue;
     for (const strategy of strategies as unknown[]) {
       if (typeof strategy !== 'object' || strategy === null) continue;
-      const { name, constraints, segments } = strategy as Record<string, unknown>;
-      if (typeof name === 'string' && !builtInStrategyNames.has(name)) opaqueStrategy = true;
+      const { constraints, segments } = strategy as Record<string, unknown>;
       collect(constraints);
       if (Array.isArray(segments)) {
         for (const id of segments as unknown[]) collect(segmentConstraints.get(id));
       }
     }
   }
-  if (opaqueStrategy) return (now) => `s${Math.floor(now / 1000)}`;
   if (instants.size === 0) return undefined;
   const sorted = Float64Array.from(instants).sort();
   // DATE_AFTER is `now > instant`, DATE_BEFORE `now < instant`: every comparison is known from
@@ -66,4 +63,21 @@ function countBelow(sorted: Float64Array, now: number, orEqual: boolean): number
     else high = middle;
   }
   return low;
+}
+
+/**
+ * Whether a flag uses a strategy unleash-client does not implement (a custom one): its answer
+ * may depend on the clock, or on anything, in ways the proxy cannot see, so an answer can only
+ * be known unchanged by computing it (see dialects/answer-etag.ts). Built once per flag update.
+ */
+export function usesOpaqueStrategy(snapshot: FlagSnapshot): boolean {
+  return snapshot.features.some((feature) => {
+    const strategies: unknown = feature.strategies;
+    if (!Array.isArray(strategies)) return false;
+    return (strategies as unknown[]).some((strategy) => {
+      if (typeof strategy !== 'object' || strategy === null) return false;
+      const { name } = strategy as Record<string, unknown>;
+      return typeof name === 'string' && !builtInStrategyNames.has(name);
+    });
+  });
 }

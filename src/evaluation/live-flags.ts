@@ -1,5 +1,5 @@
 import type { FlagSnapshot } from '../unleash/snapshot.js';
-import { type ClockPeriod, clockPeriodOf } from './clock-dependence.js';
+import { type ClockPeriod, clockPeriodOf, usesOpaqueStrategy } from './clock-dependence.js';
 import type { Evaluator } from './types.js';
 
 export type EvaluatorFactory = (snapshot: FlagSnapshot) => Evaluator;
@@ -10,6 +10,8 @@ export interface LiveFlagSet {
   readonly evaluator: Evaluator;
   /** Set when answers may change with the time alone (see clock-dependence.ts). */
   readonly clockPeriod: ClockPeriod | undefined;
+  /** A flag uses a custom strategy: ETags are digests of the answers (see answer-etag.ts). */
+  readonly tagsAnswers: boolean;
 }
 
 export class LiveFlags {
@@ -23,6 +25,7 @@ export class LiveFlags {
       snapshot,
       evaluator: this.buildEvaluator(snapshot),
       clockPeriod: clockPeriodOf(snapshot),
+      tagsAnswers: usesOpaqueStrategy(snapshot),
     };
   }
 

@@ -17,6 +17,20 @@ export function evaluationEtag(
 }
 
 /**
+ * An ETag for an answer already computed: the same flags, route, credential and answer give
+ * the same tag. Marked `a` so that it never equals a tag computed from the context.
+ */
+export function answerBodyEtag(
+  flagsFingerprint: string,
+  route: string,
+  credentialId: string,
+  body: string,
+): string {
+  const digest = hash('sha1', `${route}\0${credentialId}\0${body}`, 'base64url');
+  return `W/"${flagsFingerprint}-a${digest}"`;
+}
+
+/**
  * Whether an If-None-Match header names `etag` (weak comparison, `*` matches anything).
  * Koa's `ctx.fresh` is not used: it refuses a 304 whenever the request says
  * `Cache-Control: no-cache`, which fetch adds to every request with If-None-Match, so the

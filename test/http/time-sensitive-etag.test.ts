@@ -21,6 +21,9 @@ const alwaysOn = { name: 'always', enabled: true, strategies: [{ name: 'default'
 const sleepUntil = (time: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.max(0, time - Date.now())));
 
+/** What the custom strategy answers; a test closes the window to change its answer. */
+let windowOpen = true;
+
 describe('ETags of answers that depend on the clock', () => {
   let online: OnlineProxy;
   /** A second proxy, with a custom strategy whose logic the proxy cannot see. */
@@ -30,7 +33,7 @@ describe('ETags of answers that depend on the clock', () => {
   beforeAll(async () => {
     online = await startOnlineProxy();
     custom = await startOnlineProxy({
-      customStrategies: [{ name: 'open-window', isEnabled: () => true }],
+      customStrategies: [{ name: 'open-window', isEnabled: () => windowOpen }],
     });
   });
   afterAll(async () => {
@@ -82,15 +85,28 @@ describe('ETags of answers that depend on the clock', () => {
     expect((await revalidate(path, etag)).status).toBe(304);
   });
 
-  it('gives a new tag every second when a custom strategy may read the clock', async () => {
+  it('keeps 304s across seconds with a custom strategy while its answer stays the same', async () => {
+    windowOpen = true;
     const window = { name: 'window', enabled: true, strategies: [{ name: 'open-window' }] };
     await setFlags([window], custom);
-    const etag = (await custom.request('/proxy?userId=alice')).headers.get('etag') ?? '';
+    const first = await custom.request('/proxy?userId=alice');
+    const etag = first.headers.get('etag') ?? '';
+    expect(await enabledNames(first)).toContain('window');
     await sleepUntil(Date.now() + 1_100);
     const later = await custom.request('/proxy?userId=alice', {
       headers: { 'if-none-match': etag },
     });
-    expect(later.status).toBe(200);
+    expect(later.status).toBe(304);
+    expect(later.headers.get('etag')).toBe(etag);
+
+    // The strategy's answer changes (its window closes): a 200 with the new answer and tag.
+    windowOpen = false;
+    const closed = await custom.request('/proxy?userId=alice', {
+      headers: { 'if-none-match': etag },
+    });
+    expect(closed.status).toBe(200);
+    expect(closed.headers.get('etag')).not.toBe(etag);
+    expect(await enabledNames(closed)).not.toContain('window');
   });
 
   it('keeps one tag across seconds when no flag reads the clock', async () => {
