@@ -3,22 +3,32 @@ import type Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import type { DestinationStream } from 'pino';
 import { type Env, loadConfig, type ProxyConfig, type ProxyOptions } from './config/load-config.js';
+import type { RequestedContext } from './context/build-context.js';
 import { type ContextStep, createContextStep } from './context/context-step.js';
 import { createEnrichment } from './context/enrich-context.js';
+import { clientApiRoutes } from './dialects/client-api/client-api-routes.js';
 import type { EvaluationPipeline } from './dialects/evaluation-endpoint.js';
 import { ofrepRoutes } from './dialects/ofrep/ofrep-routes.js';
+import { frontendRoutes } from './dialects/frontend/frontend-routes.js';
 import { proxyRoutes } from './dialects/proxy/proxy-routes.js';
 import { compileEvaluator } from './evaluation/compile/index.js';
 import { EvaluationService } from './evaluation/evaluation-service.js';
 import { LiveFlags } from './evaluation/live-flags.js';
 import { createHttpServer } from './http/create-server.js';
-import type { ProxyState } from './http/state.js';
+import { readJsonBody } from './http/json-body.js';
+import type { ProxyContext, ProxyState } from './http/state.js';
 import { createLogger, type Logger } from './logger.js';
+import {
+  createUsageByEnvironment,
+  type UsageByEnvironment,
+} from './metrics/usage-by-environment.js';
+import { checkRegistration, parseUsageReport, type ToggleUsage } from './metrics/usage-payload.js';
 import { clientIp } from './middleware/client-ip.js';
 import { CredentialChecker, requireCredential } from './middleware/client-key-auth.js';
 import { compression } from './middleware/compression.js';
 import { ConnectionDrain } from './middleware/connection-drain.js';
 import { cors } from './middleware/cors.js';
+import { countEnvironment } from './middleware/environment-metrics.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requireOfrepCredential } from './middleware/ofrep-auth.js';
 import { queryLimits } from './middleware/query-limits.js';
@@ -33,6 +43,7 @@ import {
 } from './middleware/stream-auth.js';
 import { tracingMiddleware } from './middleware/tracing.js';
 import { trustedProxyResolver } from './middleware/trusted-proxies.js';
+import { requireUnleashToken } from './middleware/unleash-token-auth.js';
 import { docsRoutes } from './openapi/docs-routes.js';
 import { guardStrategy, type StrategyLike } from './plugins/guard-strategy.js';
 import { assertNoPluginFiles, checkStrategyNames, type Plugins } from './plugins/load-plugins.js';
@@ -41,11 +52,14 @@ import type { ContextEnricher } from './plugins/types.js';
 import { createPush, type Push } from './push/create-push.js';
 import { FlagChangeNotifier } from './push/flag-change-notifier.js';
 import { healthRoutes } from './routes/health-routes.js';
+import type { SdkAndBackstage } from './routes/sdk-and-backstage.js';
 import { createSdkAndBackstage } from './routes/sdk-and-backstage.js';
 import { streamRoutes } from './routes/stream-routes.js';
 import { mountRoutes } from './routing/mount-routes.js';
 import { createTracing, type Tracing } from './tracing/create-tracing.js';
 import { upstreamSpans } from './tracing/upstream-spans.js';
+import { createTokenAccess } from './scopes/index.js';
+import { ScopeSync } from './scopes/scope-sync.js';
 import { createFlagStore, type FlagStore } from './unleash/flag-store.js';
 import { readOfflineFlags } from './unleash/offline-flags.js';
 import type { ClientFeaturesResponse, Strategy } from './unleash/types.js';
@@ -140,6 +154,17 @@ export function assembleApp(
   const upstream = tracing ? upstreamSpans(tracing) : NO_UPSTREAM_TRACING;
   const { store, flags, notifier } = syncFlags(config, logger, strategies, offlineFlags, upstream);
   const checker = new CredentialChecker(clientKeys, config.serverSideSdkTokens);
+  // Unleash tokens: one sync per configured scope, one flag set per environment (src/scopes).
+  const scopeSync = new ScopeSync({
+    config,
+    logger,
+    strategies,
+    buildEvaluator: (snapshot) => compileEvaluator(snapshot, { customStrategies: strategies }),
+    primary: { store, flags },
+  });
+  const tokens = createTokenAccess(config, logger, scopeSync);
+  scopeSync.watch(tokens.resolver);
+  tokens.resolver.start();
   // Usage metrics, registration, server-side SDK config, readiness and Prometheus.
   const sdkAndBackstage = createSdkAndBackstage({
     config,
@@ -150,8 +175,18 @@ export function assembleApp(
     requireReady: requireReady(flags),
     strategies,
     upstream,
+    environmentFlags: () => scopeSync.environmentFlagCounts(),
+    scopesNotReady: () => scopeSync.readiness().notReady,
   });
   sdkAndBackstage.start();
+  const usageByEnvironment = createUsageByEnvironment({
+    config,
+    logger,
+    scopeSync,
+    primary: sdkAndBackstage.usage,
+    metrics: sdkAndBackstage.metrics,
+    registration: sdkAndBackstage.registration,
+  });
 
   const koa = new Koa<ProxyState>();
   koa.silent = true;
@@ -175,6 +210,7 @@ export function assembleApp(
       guards: apiGuards(config, flags, checker),
     }),
     ...streamingRouters({ config, flags, checker, clientKeys, notifier, pipeline, push }),
+    ...tokenDialects({ config, scopeSync, tokens, usageByEnvironment, sdkAndBackstage, pipeline }),
     ...sdkAndBackstage.routers,
   ];
   if (config.enableOAS) routers.push(docsRoutes(config)); // OpenAPI document and Swagger UI
@@ -189,9 +225,13 @@ export function assembleApp(
     endStreams: () => push.close(),
     ready: async () => {
       await store.ready();
+      await scopeSync.ready();
     },
     stopWork: async () => {
       await sdkAndBackstage.close();
+      await usageByEnvironment.close();
+      await tokens.resolver.close();
+      await scopeSync.close();
       await store.close();
       contextStep.close();
       // Last, so that the spans of the final metrics upload are exported too.
@@ -344,6 +384,73 @@ function evaluationPipeline(flags: LiveFlags, contextStep: ContextStep): Evaluat
     prepareContext: contextStep.prepare,
     service: new EvaluationService(),
   };
+}
+
+/**
+ * Unleash's frontend API (frontend tokens) and client API (backend tokens): the same pipeline
+ * and evaluation service as /proxy, the flag set of the token's scope, the token's environment
+ * as the context's default (a caller's own value only feeds `environment` constraints).
+ */
+function tokenDialects(parts: {
+  config: ProxyConfig;
+  scopeSync: ScopeSync;
+  tokens: ReturnType<typeof createTokenAccess>;
+  usageByEnvironment: UsageByEnvironment;
+  sdkAndBackstage: SdkAndBackstage;
+  pipeline: EvaluationPipeline;
+}): Router<ProxyState>[] {
+  const { config, scopeSync, tokens, usageByEnvironment, sdkAndBackstage, pipeline } = parts;
+  const rateLimits = rateLimitGuards(config);
+  const flagSetOf = (ctx: ProxyContext) =>
+    ctx.state.grant ? scopeSync.flagSetFor(ctx.state.grant) : undefined;
+  const tokenPipeline: EvaluationPipeline = {
+    flagSetOf,
+    prepareContext: (requested, ctx) =>
+      pipeline.prepareContext(withTokenEnvironment(requested, ctx.state.grant?.environment), ctx),
+    service: pipeline.service,
+  };
+  const tokenGuards = (kind: 'frontend' | 'backend') => [
+    ...rateLimits.beforeAuth,
+    requireUnleashToken(tokens.access, kind),
+    ...rateLimits.afterAuth,
+    countEnvironment(sdkAndBackstage.metrics, kind),
+  ];
+  const recordUsage = (ctx: ProxyContext, toggles: readonly ToggleUsage[]) => {
+    const environment = ctx.state.grant?.environment;
+    if (environment !== undefined) usageByEnvironment.usageFor(environment).record(toggles);
+  };
+  return [
+    frontendRoutes({
+      limits: config,
+      enableAllEndpoint: config.enableAllEndpoint,
+      pipeline: tokenPipeline,
+      guards: tokenGuards('frontend'),
+      recordUsage: async (ctx) => {
+        const report = parseUsageReport(await readJsonBody(ctx, config.bodyLimitBytes));
+        recordUsage(ctx, report.toggles);
+        ctx.status = 200;
+      },
+      register: async (ctx) => {
+        checkRegistration(await readJsonBody(ctx, config.bodyLimitBytes));
+        ctx.status = 200;
+      },
+    }),
+    clientApiRoutes({
+      bodyLimitBytes: config.bodyLimitBytes,
+      guards: tokenGuards('backend'),
+      flagSetOf,
+      recordUsage,
+    }),
+  ];
+}
+
+/** Unleash's frontend API: the token's environment, unless the caller named one. */
+function withTokenEnvironment(
+  requested: RequestedContext,
+  environment: string | undefined,
+): RequestedContext {
+  if (requested.environment !== undefined || environment === undefined) return requested;
+  return { ...requested, environment };
 }
 
 interface ServingParts {

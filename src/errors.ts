@@ -154,3 +154,12 @@ export class TokenValidationUnavailableError extends AppError {
     );
   }
 }
+
+/** 503 of readiness: some configured scopes have no flags yet; they are named. */
+export class ScopesNotReadyError extends AppError {
+  constructor(notReady: readonly string[]) {
+    super(503, 'SCOPES_NOT_READY', `Flags not loaded yet for ${notReady.join(', ')}.`, {
+      notReady,
+    });
+  }
+}

@@ -23,6 +23,8 @@ export interface ProxyGaugeSources {
   /** Time Unleash last answered a poll with changed flags (a 200), undefined before one. */
   lastChangeAt(): Date | undefined;
   pendingEvaluations(): number;
+  /** Flags per environment served with Unleash tokens (src/scopes); empty without. */
+  environmentFlags?(): readonly { environment: string; flags: number }[];
 }
 
 export interface ProxyMetrics {
@@ -32,6 +34,8 @@ export interface ProxyMetrics {
   usageReceived(evaluations: number): void;
   usageForwarded(evaluations: number): void;
   usageDropped(evaluations: number): void;
+  /** A request let in with an Unleash token of this environment. */
+  observeEnvironmentRequest(environment: string, kind: string): void;
   /** The text exposition of every series, this app's and the process's. */
   render(): Promise<string>;
 }
@@ -47,8 +51,10 @@ export function createProxyMetrics(sources: ProxyGaugeSources): ProxyMetrics {
   const requests = requestSeries(registers);
   const upstream = upstreamSeries(registers, sources);
   const usage = usageSeries(registers, sources);
+  const environments = environmentSeries(registers, sources);
   return {
     contentType: registry.contentType,
+    observeEnvironmentRequest: environments.observeEnvironmentRequest,
     observeRequest: requests.observeRequest,
     recordFetch: upstream.recordFetch,
     usageReceived: (evaluations) => usage.received.inc(evaluations),
@@ -94,6 +100,36 @@ function requestSeries(registers: Registers): Pick<ProxyMetrics, 'observeRequest
       else
         pendingRequests.set(key, { labels: { method, route, status: String(status) }, count: 1 });
       duration.observe({ method, route }, seconds);
+    },
+  };
+}
+
+/** Per environment served with Unleash tokens: its flags, and the requests let in. */
+function environmentSeries(
+  registers: Registers,
+  sources: ProxyGaugeSources,
+): Pick<ProxyMetrics, 'observeEnvironmentRequest'> {
+  new Gauge({
+    name: 'unleash_proxy_environment_flags',
+    help: 'Flags served per environment to Unleash tokens (the union of its configured scopes).',
+    labelNames: ['environment'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const { environment, flags } of sources.environmentFlags?.() ?? []) {
+        this.set({ environment }, flags);
+      }
+    },
+  });
+  const requests = new Counter({
+    name: 'unleash_proxy_environment_requests_total',
+    help: 'Requests let in with an Unleash token, by its environment and kind (frontend, backend).',
+    labelNames: ['environment', 'kind'] as const,
+    registers,
+  });
+  return {
+    observeEnvironmentRequest(environment, kind) {
+      requests.inc({ environment, kind });
     },
   };
 }

@@ -179,6 +179,20 @@ export function buildSpec(
       type: 'http',
       scheme: 'bearer',
       description: 'OFREP: a client key as `Authorization: Bearer <key>`.',
+    })
+    .addSecurityScheme('frontendToken', {
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      description:
+        'An Unleash frontend token (or a PRETRUSTED_TOKENS one), bare or as `Bearer <token>`, validated with Unleash.',
+    })
+    .addSecurityScheme('backendToken', {
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      description:
+        'An Unleash backend (client) token, bare or as `Bearer <token>`, validated with Unleash.',
     });
   for (const [schema, name] of NAMED_SCHEMAS) {
     builder.addSchema(name, withReferences(schema, true) as SchemaObject);

@@ -1,4 +1,6 @@
 import { OFREP_ROUTES } from '../dialects/ofrep/ofrep-definitions.js';
+import { CLIENT_API_ROUTES } from '../dialects/client-api/client-api-definitions.js';
+import { FRONTEND_ROUTES } from '../dialects/frontend/frontend-definitions.js';
 import { PROXY_ROUTES } from '../dialects/proxy/proxy-definitions.js';
 import { BACKSTAGE_ROUTES } from '../routes/backstage-definitions.js';
 import { CLIENT_ROUTES } from '../routes/client-definitions.js';
@@ -16,6 +18,8 @@ export const ROUTE_DEFINITIONS: readonly RouteDefinition[] = [
   ...PROXY_ROUTES,
   ...OFREP_ROUTES,
   ...STREAM_ROUTES,
+  ...FRONTEND_ROUTES,
+  ...CLIENT_API_ROUTES,
   ...HEALTH_ROUTES,
   ...CLIENT_ROUTES,
   ...BACKSTAGE_ROUTES,

@@ -1,4 +1,4 @@
-import { FlagsStaleError, NotReadyError } from '../errors.js';
+import { FlagsStaleError, NotReadyError, ScopesNotReadyError } from '../errors.js';
 import {
   defineRoute,
   errorResponse,
@@ -36,7 +36,7 @@ export const getReadiness = defineRoute({
   operationId: 'getReadiness',
   summary: 'Whether the proxy should receive traffic (readiness probe)',
   description:
-    'Ready once the flags are loaded, for as long as Unleash confirmed them within PROXY_READINESS_MAX_AGE_MS.',
+    'Ready once the flags of every configured scope (backend token) are loaded, for as long as Unleash confirmed them within PROXY_READINESS_MAX_AGE_MS; a 503 names the scopes without flags.',
   tag: 'Health',
   security: [],
   responses: {
@@ -45,6 +45,7 @@ export const getReadiness = defineRoute({
       'The flags are not loaded yet, or Unleash has not confirmed them for too long; `details` has the ages in milliseconds.',
       new NotReadyError(),
       new FlagsStaleError(912_000, 900_000),
+      new ScopesNotReadyError(['*:production']),
     ),
   },
 });
@@ -68,7 +69,32 @@ export const getPrometheusMetrics = defineRoute({
   },
 });
 
+/** Unleash Edge's operations paths, answering as ours. */
+export const getEdgeHealth = defineRoute({
+  ...getLiveness,
+  path: '/internal-backstage/health',
+  operationId: 'getEdgeHealth',
+  summary: "Whether the process answers, at Unleash Edge's path",
+});
+
+export const getEdgeReadiness = defineRoute({
+  ...getReadiness,
+  path: '/internal-backstage/ready',
+  operationId: 'getEdgeReadiness',
+  summary: "Readiness at Unleash Edge's path",
+});
+
+export const getEdgeMetrics = defineRoute({
+  ...getPrometheusMetrics,
+  path: '/internal-backstage/metrics',
+  operationId: 'getEdgeMetrics',
+  summary: "Prometheus metrics at Unleash Edge's path",
+});
+
 export const BACKSTAGE_ROUTES: readonly RouteDefinition[] = [
+  getEdgeHealth,
+  getEdgeReadiness,
+  getEdgeMetrics,
   getLiveness,
   getBackstageHealth,
   getReadiness,

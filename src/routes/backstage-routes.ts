@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
+import { ScopesNotReadyError } from '../errors.js';
 import type { LiveFlags } from '../evaluation/live-flags.js';
 import { assertReady, type SyncTracker } from '../health/flag-freshness.js';
 import type { ProxyState } from '../http/state.js';
@@ -7,6 +8,9 @@ import type { ProxyMetrics } from '../metrics/prometheus.js';
 import { addRoute } from '../routing/define-route.js';
 import {
   getBackstageHealth,
+  getEdgeHealth,
+  getEdgeMetrics,
+  getEdgeReadiness,
   getLiveness,
   getPrometheusMetrics,
   getReadiness,
@@ -17,6 +21,8 @@ export interface BackstageRoutesDeps {
   sync: SyncTracker;
   readinessMaxAgeMs: number;
   metrics: ProxyMetrics;
+  /** The configured scopes without flags yet (src/scopes); none without Unleash tokens. */
+  scopesNotReady?: () => readonly string[];
 }
 
 /**
@@ -30,6 +36,7 @@ export function backstageRoutes({
   sync,
   readinessMaxAgeMs,
   metrics,
+  scopesNotReady,
 }: BackstageRoutesDeps): Router<ProxyState> {
   const router = new Router<ProxyState>();
 
@@ -40,17 +47,25 @@ export function backstageRoutes({
   addRoute(router, getLiveness, alive);
   addRoute(router, getBackstageHealth, alive);
 
-  addRoute(router, getReadiness, (ctx) => {
+  addRoute(router, getEdgeHealth, alive);
+
+  const ready: Middleware<ProxyState> = (ctx) => {
     assertReady(flags, sync, readinessMaxAgeMs);
+    const notReady = scopesNotReady?.() ?? [];
+    if (notReady.length > 0) throw new ScopesNotReadyError(notReady);
     ctx.type = 'text/plain';
     ctx.body = 'ok';
-  });
+  };
+  addRoute(router, getReadiness, ready);
+  addRoute(router, getEdgeReadiness, ready);
 
-  addRoute(router, getPrometheusMetrics, async (ctx) => {
+  const prometheus: Middleware<ProxyState> = async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.type = metrics.contentType;
     ctx.body = await metrics.render();
-  });
+  };
+  addRoute(router, getPrometheusMetrics, prometheus);
+  addRoute(router, getEdgeMetrics, prometheus);
 
   return router;
 }

@@ -5,8 +5,8 @@ import type { LiveFlags } from '../evaluation/live-flags.js';
 import { readinessMaxAgeMs, SyncTracker } from '../health/flag-freshness.js';
 import type { ProxyState } from '../http/state.js';
 import type { Logger } from '../logger.js';
-import { createProxyMetrics } from '../metrics/prometheus.js';
-import { createUsagePipeline } from '../metrics/usage-pipeline.js';
+import { createProxyMetrics, type ProxyMetrics } from '../metrics/prometheus.js';
+import { createUsagePipeline, type UsagePipeline } from '../metrics/usage-pipeline.js';
 import type { CredentialChecker } from '../middleware/client-key-auth.js';
 import { requestMetrics } from '../middleware/request-metrics.js';
 import { requireSdkCredential, requireServerToken } from '../middleware/sdk-auth.js';
@@ -27,9 +27,18 @@ export interface SdkAndBackstageDeps {
   strategies: readonly Strategy[];
   /** Spans for the metrics uploads and registration. */
   upstream: UpstreamTracer;
+  /** Flags per environment of the Unleash-token scopes, for Prometheus. */
+  environmentFlags?: () => readonly { environment: string; flags: number }[];
+  /** The configured scopes without flags yet, for readiness. */
+  scopesNotReady?: () => readonly string[];
 }
 
 export interface SdkAndBackstage {
+  /** The usage pipeline of the first scope (the one /proxy serves). */
+  readonly usage: UsagePipeline;
+  readonly metrics: ProxyMetrics;
+  /** What the proxy registers with Unleash, for the pipelines of other environments. */
+  readonly registration: Record<string, unknown>;
   /** Goes right inside the request log, outside the error handler. */
   readonly requestMetrics: Middleware<ProxyState>;
   readonly routers: readonly Router<ProxyState>[];
@@ -53,6 +62,8 @@ export function createSdkAndBackstage({
   requireReady,
   strategies,
   upstream,
+  environmentFlags,
+  scopesNotReady,
 }: SdkAndBackstageDeps): SdkAndBackstage {
   const sync = new SyncTracker(() => store.lastSyncAt());
   let lastChangeAt: Date | undefined;
@@ -62,12 +73,14 @@ export function createSdkAndBackstage({
     lastChangeAt: () => lastChangeAt,
     // Read at scrape time, when `usage` (which reports into these series) exists.
     pendingEvaluations: () => usage.pendingEvaluations(),
+    ...(environmentFlags ? { environmentFlags } : {}),
   });
   store.onFetch((outcome) => {
     if (outcome === 'changed') lastChangeAt = new Date();
     metrics.recordFetch(outcome);
   });
 
+  const registration = registrationFields(strategies);
   const usage = createUsagePipeline({
     config,
     logger,
@@ -75,10 +88,13 @@ export function createSdkAndBackstage({
     ...(config.mode === 'online' && config.unleashUrl !== undefined
       ? { post: createUnleashPoster(config, config.unleashUrl, upstream) }
       : {}),
-    registration: registrationFields(strategies),
+    registration,
   });
 
   return {
+    usage,
+    metrics,
+    registration,
     requestMetrics: requestMetrics(metrics),
     routers: [
       clientRoutes({
@@ -89,7 +105,13 @@ export function createSdkAndBackstage({
         requireServer: requireServerToken(checker, config.clientKeysHeaderName),
         requireReady,
       }),
-      backstageRoutes({ flags, sync, readinessMaxAgeMs: readinessMaxAgeMs(config), metrics }),
+      backstageRoutes({
+        flags,
+        sync,
+        readinessMaxAgeMs: readinessMaxAgeMs(config),
+        metrics,
+        ...(scopesNotReady ? { scopesNotReady } : {}),
+      }),
     ],
     start: () => usage.start(),
     close: () => usage.close(),

@@ -9,7 +9,13 @@ import { errorSchema } from '../schemas/error-schema.js';
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** The security schemes `build-spec.ts` declares. */
-export type SecuritySchemeName = 'clientKey' | 'serverToken' | 'ofrepApiKey' | 'ofrepBearer';
+export type SecuritySchemeName =
+  | 'clientKey'
+  | 'serverToken'
+  | 'ofrepApiKey'
+  | 'ofrepBearer'
+  | 'frontendToken'
+  | 'backendToken';
 
 export interface ResponseDoc {
   readonly description: string;

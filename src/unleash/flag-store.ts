@@ -47,6 +47,11 @@ export interface FlagStoreSettings {
   offlineFlags?: ClientFeaturesResponse;
   /** Spans for the fetches from Unleash; none by default. */
   upstream?: UpstreamTracer;
+  /**
+   * Added to the backup's name (file or Redis key), so that stores of different scopes never
+   * read or overwrite each other's backup. Unset: the name the original proxy used.
+   */
+  backupSuffix?: string;
 }
 
 /**
@@ -58,13 +63,14 @@ class CheckingStorage implements StorageProvider<ClientFeaturesResponse> {
   constructor(
     private readonly inner: StorageProvider<ClientFeaturesResponse>,
     private readonly accept: (data: unknown, origin: Origin) => boolean,
+    private readonly suffix: string,
   ) {}
 
   private readonly writes = new Set<Promise<void>>();
 
   async set(key: string, data: ClientFeaturesResponse): Promise<void> {
     if (!this.accept(data, 'stored')) return;
-    const write = this.inner.set(key, data);
+    const write = this.inner.set(`${key}${this.suffix}`, data);
     this.writes.add(write);
     try {
       await write;
@@ -82,7 +88,7 @@ class CheckingStorage implements StorageProvider<ClientFeaturesResponse> {
   }
 
   async get(key: string): Promise<ClientFeaturesResponse | undefined> {
-    const data = await this.inner.get(key);
+    const data = await this.inner.get(`${key}${this.suffix}`);
     if (data === undefined) return undefined;
     return this.accept(data, 'backup') ? data : undefined;
   }
@@ -238,6 +244,7 @@ export function createFlagStore({
   strategies,
   offlineFlags,
   upstream = NO_UPSTREAM_TRACING,
+  backupSuffix,
 }: FlagStoreSettings): FlagStore {
   const releaseClientMode = claimClientMode(config);
   const state = new SyncState(config.refreshInterval, logger, strategies);
@@ -245,6 +252,7 @@ export function createFlagStore({
   const checkingStorage = new CheckingStorage(
     backupStorage(config, fleet, logger),
     (data, origin) => state.accept(data, origin),
+    backupSuffix === undefined ? '' : `-${backupSuffix}`,
   );
   // Offline mode never contacts this address: polling and metrics are off.
   const url = config.unleashUrl ?? 'http://offline.invalid/api';

@@ -62,6 +62,17 @@ export class FakeUnleash {
     return `http://127.0.0.1:${address.port}/api`;
   }
 
+  /** Flags answered to one Authorization value (a backend token of an environment). */
+  private readonly byToken = new Map<string, { body: string; etag: string }>();
+
+  setStateFor(token: string, state: FakeUnleashState): void {
+    const body = JSON.stringify({ version: 2, segments: [], ...state });
+    this.byToken.set(token, {
+      body,
+      etag: `"${createHash('sha1').update(body).digest('hex')}"`,
+    });
+  }
+
   setState(state: FakeUnleashState): void {
     this.state = { version: 2, segments: [], ...state };
     this.body = JSON.stringify(this.state);
@@ -190,10 +201,12 @@ export class FakeUnleash {
     if (fault?.kind === 'delay') {
       await new Promise((resolve) => setTimeout(resolve, fault.ms));
     }
-    if (req.headers['if-none-match'] === this.etag) {
-      res.writeHead(304, { etag: this.etag }).end();
+    const own = this.byToken.get(String(req.headers.authorization ?? ''));
+    const { body, etag } = own ?? { body: this.body, etag: this.etag };
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { etag }).end();
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json', etag: this.etag }).end(this.body);
+    res.writeHead(200, { 'content-type': 'application/json', etag }).end(body);
   }
 }

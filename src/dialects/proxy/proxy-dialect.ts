@@ -22,7 +22,7 @@ export interface ProxyReaderLimits {
 }
 
 /** GET: the context from the query string (see `parseQueryContext`). */
-function queryReader(
+export function queryReader(
   selection: ProxySelection,
   { queryParameterLimit }: ProxyReaderLimits,
 ): RequestReader<ProxySelection> {
@@ -36,7 +36,7 @@ function queryReader(
  * POST: `{ context?, toggles? }`. Naming flags in `toggles` answers exactly those, enabled or
  * not, on either route, as the original did.
  */
-function bodyReader(
+export function bodyReader(
   selection: ProxySelection,
   { bodyLimitBytes }: ProxyReaderLimits,
 ): RequestReader<ProxySelection> {
@@ -50,7 +50,10 @@ function bodyReader(
 }
 
 /** Exactly `JSON.stringify({ toggles })`, disabled flags left out when the selection says so. */
-function renderToggles(toggles: readonly EvaluatedToggle[], selection: ProxySelection): string {
+export function renderToggles(
+  toggles: readonly EvaluatedToggle[],
+  selection: ProxySelection,
+): string {
   return togglesBody(toggles, selection.onlyEnabled);
 }
 

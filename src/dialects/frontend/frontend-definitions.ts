@@ -1,0 +1,111 @@
+import {
+  InvalidTokenError,
+  NotFoundError,
+  ScopeNotCoveredError,
+  TokenValidationUnavailableError,
+  WrongTokenTypeError,
+} from '../../errors.js';
+import {
+  defineRoute,
+  errorResponse,
+  type ResponseDoc,
+  type RouteDefinition,
+} from '../../openapi/define-route.js';
+import { postClientMetrics, postClientRegister } from '../../routes/client-definitions.js';
+import { toggleSchema } from '../../schemas/proxy-schemas.js';
+import { getProxy, getProxyAll, postProxy, postProxyAll } from '../proxy/proxy-definitions.js';
+
+/** Where frontend SDKs find the API: Unleash's path, and Edge's older alias. */
+export const FRONTEND_PREFIXES = ['/api/frontend', '/api/proxy'] as const;
+
+/** The token statuses of every Unleash-token route, as Unleash's own API answers them. */
+export function tokenResponses(kind: 'frontend' | 'backend'): Record<number, ResponseDoc> {
+  const other = kind === 'frontend' ? 'backend' : 'frontend';
+  return {
+    401: errorResponse(
+      'No token, or one Unleash does not know, in Authorization (bare or `Bearer <token>`).',
+      new InvalidTokenError(`An Unleash ${kind} token is required in the Authorization header.`),
+      new InvalidTokenError('The token is not a valid Unleash token.'),
+    ),
+    403: errorResponse(
+      'A token of another kind, or one for projects/environment no configured backend token covers.',
+      new WrongTokenTypeError(other, kind),
+      new ScopeNotCoveredError('[web,shop]:production'),
+    ),
+    503: errorResponse(
+      'The flags of the scope are not loaded yet, or Unleash cannot be asked about a new token.',
+      new TokenValidationUnavailableError(),
+    ),
+  };
+}
+
+const single = {
+  description: 'One flag, evaluated for the context, enabled or not.',
+  contentType: 'application/json',
+  schema: toggleSchema,
+} satisfies ResponseDoc;
+
+/** A proxy route's documentation on a frontend path, with the frontend token's statuses. */
+function onPath(
+  base: RouteDefinition,
+  path: string,
+  operationId: string,
+  extra: Partial<RouteDefinition> = {},
+): RouteDefinition {
+  const { 401: _key, 501: _disabled, ...responses } = base.responses;
+  return defineRoute({
+    ...base,
+    path,
+    operationId,
+    tag: 'Frontend API',
+    security: ['frontendToken'],
+    ...extra,
+    responses: { ...responses, ...tokenResponses('frontend'), ...(extra.responses ?? {}) },
+  });
+}
+
+function routesUnder(prefix: string, id: string): RouteDefinition[] {
+  const featureName = {
+    responses: {
+      200: single,
+      404: errorResponse('No such flag among the token projects.', new NotFoundError()),
+    },
+  };
+  return [
+    onPath(getProxy, prefix, `get${id}`),
+    onPath(postProxy, prefix, `post${id}`),
+    onPath(getProxyAll, `${prefix}/all`, `get${id}All`, {
+      description: 'Every flag of the token projects; answers only when ENABLE_ALL_ENDPOINT=true.',
+    }),
+    onPath(postProxyAll, `${prefix}/all`, `post${id}All`),
+    onPath(getProxy, `${prefix}/features/:name`, `get${id}Feature`, {
+      summary: 'One flag, enabled or not, for a context given in the query',
+      ...featureName,
+    }),
+    onPath(postProxy, `${prefix}/features/:name`, `post${id}Feature`, {
+      summary: 'One flag, enabled or not, for a context given as JSON',
+      ...featureName,
+    }),
+    ...['', '/all'].flatMap((all) => [
+      onPath(
+        postClientMetrics,
+        `${prefix}${all}/client/metrics`,
+        `post${id}${all ? 'All' : ''}Metrics`,
+        {
+          description:
+            'Usage counts, forwarded to Unleash with a backend token of the token environment. Answers 200, as Unleash does.',
+        },
+      ),
+      onPath(
+        postClientRegister,
+        `${prefix}${all}/client/register`,
+        `post${id}${all ? 'All' : ''}Register`,
+      ),
+    ]),
+  ];
+}
+
+export const FRONTEND_ROUTES: readonly RouteDefinition[] = [
+  ...routesUnder('/api/frontend', 'Frontend'),
+  ...routesUnder('/api/proxy', 'EdgeProxy'),
+];

@@ -1,0 +1,303 @@
+import { createHash } from 'node:crypto';
+import type { ProxyConfig } from '../config/load-config.js';
+import { type EvaluatorFactory, type LiveFlagSet, LiveFlags } from '../evaluation/live-flags.js';
+import type { Logger } from '../logger.js';
+import { createFlagStore, type FlagStore } from '../unleash/flag-store.js';
+import { createSnapshot, type FlagSnapshot } from '../unleash/snapshot.js';
+import type { FeatureInterface, Segment, Strategy } from '../unleash/types.js';
+import { ALL_PROJECTS, reduceScopes, type Scope, scopeLabel, scopeOf } from './scope.js';
+import type { SyncedScopes, TokenGrant } from './token-access.js';
+import type { ResolvedToken, TokenResolver } from './token-resolver.js';
+import { readTokenClaim } from './unleash-token.js';
+
+/** One configured backend token and its sync with Unleash. */
+interface SyncedScope {
+  readonly token: string;
+  /** Undefined for a `[]:` token until Unleash has said which projects it reads. */
+  scope: Scope | undefined;
+  readonly store: FlagStore;
+  /** The scope /proxy serves: its store is the app's, never stopped here. */
+  readonly primary: boolean;
+  active: boolean;
+}
+
+export interface ScopeSyncSettings {
+  readonly config: ProxyConfig;
+  readonly logger: Logger;
+  readonly strategies: readonly Strategy[];
+  readonly buildEvaluator: EvaluatorFactory;
+  /** The app's store and flag set for the first configured token (what /proxy serves). */
+  readonly primary: { readonly store: FlagStore; readonly flags: LiveFlags };
+}
+
+/** Which scopes have no flags yet, for readiness. */
+export interface ScopeReadiness {
+  readonly ready: boolean;
+  readonly notReady: readonly string[];
+}
+
+/** Time between attempts to learn a configured token's scope while Unleash cannot answer. */
+const RETRY_VALIDATION_MS = 30_000;
+
+/**
+ * The flags of every configured scope: one sync with Unleash (an unleash-client instance, in
+ * src/unleash) per backend token kept after dropping those another covers, and one compiled
+ * flag set per environment (the union of its scopes). A grant's flag set is its
+ * environment's, filtered to its projects, compiled once per flag update.
+ */
+export class ScopeSync implements SyncedScopes {
+  private readonly scopes: SyncedScope[] = [];
+  private readonly environments = new Map<string, LiveFlags>();
+  /** Filtered flag sets per `environment|projects`, with the environment set they came from. */
+  private readonly filtered = new Map<string, { from: LiveFlagSet; set: LiveFlagSet }>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private closed = false;
+  /** Offline, the one flag file serves every environment (as Edge's offline mode does). */
+  private readonly offline: boolean;
+
+  constructor(private readonly settings: ScopeSyncSettings) {
+    const { config } = settings;
+    this.offline = config.mode === 'offline';
+    const [primaryToken, ...others] = config.scopeTokens;
+    if (primaryToken === undefined) return;
+    const claimed = (token: string) => {
+      const claim = readTokenClaim(token);
+      return claim.environment !== undefined && claim.projects !== undefined
+        ? scopeOf(claim.environment, claim.projects)
+        : undefined;
+    };
+    const primaryScope = claimed(primaryToken);
+    this.scopes.push({
+      token: primaryToken,
+      scope: primaryScope,
+      store: settings.primary.store,
+      primary: true,
+      active: true,
+    });
+    // Edge's reduction: a token another covers adds no flags. `[]:` tokens cannot be compared
+    // before Unleash answers, so each keeps its own sync.
+    const known = others.flatMap((token) => {
+      const scope = claimed(token);
+      return scope === undefined ? [] : [{ token, scope }];
+    });
+    const kept = reduceScopes(
+      primaryScope === undefined ? known : [{ token: primaryToken, scope: primaryScope }, ...known],
+    ).filter((item) => item.token !== primaryToken);
+    const unknown = others.filter((token) => claimed(token) === undefined);
+    for (const { token, scope } of [
+      ...kept,
+      ...unknown.map((token) => ({ token, scope: undefined })),
+    ]) {
+      this.scopes.push({
+        token,
+        scope,
+        store: this.createStore(token),
+        primary: false,
+        active: true,
+      });
+    }
+    for (const entry of this.scopes) {
+      entry.store.onUpdate(() => this.rebuild(entry));
+      if (entry.store.current() !== undefined) this.rebuild(entry);
+    }
+  }
+
+  /** Learns each token's kind and projects from Unleash, and drops scopes whose token is revoked. */
+  watch(resolver: TokenResolver): void {
+    resolver.onRevoked((token) => this.revoke(token));
+    for (const entry of this.scopes) void this.validate(entry, resolver);
+  }
+
+  scopesIn(environment: string): readonly Scope[] {
+    if (this.offline) return [scopeOf(environment, [ALL_PROJECTS])];
+    return this.scopes.flatMap((entry) =>
+      entry.active && entry.scope?.environment === environment ? [entry.scope] : [],
+    );
+  }
+
+  /** The environment of the scope /proxy serves (its usage goes with the app's own pipeline). */
+  primaryEnvironment(): string | undefined {
+    return this.scopes.find((entry) => entry.primary)?.scope?.environment;
+  }
+
+  /** Flags per environment with an active scope, for Prometheus. */
+  environmentFlagCounts(): { environment: string; flags: number }[] {
+    return this.environmentNames().map((environment) => ({
+      environment,
+      flags: this.environmentSet(environment)?.snapshot.features.length ?? 0,
+    }));
+  }
+
+  /** The environments with at least one active scope, for metrics and usage forwarding. */
+  environmentNames(): readonly string[] {
+    return [
+      ...new Set(this.scopes.flatMap((e) => (e.active && e.scope ? [e.scope.environment] : []))),
+    ];
+  }
+
+  /** A backend token of this environment, for forwarding usage reports upstream. */
+  tokenFor(environment: string): string | undefined {
+    return this.scopes.find((entry) => entry.active && entry.scope?.environment === environment)
+      ?.token;
+  }
+
+  /** The flags a grant reads: its environment's set, filtered to its projects. */
+  flagSetFor(grant: TokenGrant): LiveFlagSet | undefined {
+    const environmentSet = this.environmentSet(grant.environment);
+    if (environmentSet === undefined || grant.projects.includes(ALL_PROJECTS)) {
+      return environmentSet;
+    }
+    const key = `${grant.environment}|${grant.projects.join(',')}`;
+    const cached = this.filtered.get(key);
+    if (cached?.from === environmentSet) return cached.set;
+    const projects = new Set(grant.projects);
+    const source = environmentSet.snapshot;
+    const flags = new LiveFlags(this.settings.buildEvaluator);
+    flags.update(
+      createSnapshot(
+        source.revision,
+        source.features.filter((feature) => projects.has(feature.project ?? 'default')),
+        source.segments,
+      ),
+    );
+    const set = flags.current();
+    if (set === undefined) return undefined;
+    this.filtered.set(key, { from: environmentSet, set });
+    return set;
+  }
+
+  /** Ready when every configured scope has flags; the others are named. */
+  readiness(): ScopeReadiness {
+    if (this.offline) return { ready: true, notReady: [] };
+    const notReady = this.scopes
+      .filter((entry) => entry.active && entry.store.current() === undefined)
+      .map((entry) => (entry.scope ? scopeLabel(entry.scope) : 'a [] token not yet validated'));
+    return { ready: notReady.length === 0, notReady };
+  }
+
+  /** Resolves when every configured scope has flags. */
+  async ready(): Promise<void> {
+    await Promise.all(this.scopes.map((entry) => entry.store.ready()));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    await Promise.all(this.scopes.filter((e) => !e.primary).map((e) => e.store.close()));
+  }
+
+  private environmentSet(environment: string): LiveFlagSet | undefined {
+    if (this.offline) return this.settings.primary.flags.current();
+    const entries = this.scopes.filter((e) => e.active && e.scope?.environment === environment);
+    // One scope, the primary: its set is the one /proxy serves, compiled once for both.
+    if (entries.length === 1 && entries[0]?.primary) return this.settings.primary.flags.current();
+    return this.environments.get(environment)?.current();
+  }
+
+  private createStore(token: string): FlagStore {
+    const { config, logger, strategies } = this.settings;
+    // Never the token itself in a file name or a Redis key: a digest of it.
+    const backupSuffix = createHash('sha256').update(token).digest('hex').slice(0, 16);
+    return createFlagStore({
+      config: { ...config, unleashApiToken: token },
+      logger: logger.child({ scope: backupSuffix }),
+      strategies,
+      backupSuffix,
+    });
+  }
+
+  /** Recompiles the environment of a scope from the union of its scopes' flags. */
+  private rebuild(entry: SyncedScope): void {
+    const environment = entry.scope?.environment;
+    if (environment === undefined || this.closed) return;
+    const entries = this.scopes.filter((e) => e.active && e.scope?.environment === environment);
+    const snapshots = entries.flatMap((e) => {
+      const current = e.store.current();
+      return current === undefined ? [] : [current];
+    });
+    if (snapshots.length === 0) return;
+    let flags = this.environments.get(environment);
+    if (flags === undefined) {
+      flags = new LiveFlags(this.settings.buildEvaluator);
+      this.environments.set(environment, flags);
+    }
+    flags.update(union(snapshots));
+  }
+
+  private async validate(entry: SyncedScope, resolver: TokenResolver): Promise<void> {
+    const resolution = await resolver.resolve(entry.token);
+    if (this.closed) return;
+    if (resolution.status === 'unavailable') {
+      const timer = setTimeout(() => {
+        this.retryTimers.delete(timer);
+        void this.validate(entry, resolver);
+      }, RETRY_VALIDATION_MS);
+      timer.unref();
+      this.retryTimers.add(timer);
+      return;
+    }
+    if (resolution.status === 'invalid' || resolution.token.kind !== 'backend') {
+      this.settings.logger.error(
+        { scope: entry.scope ? scopeLabel(entry.scope) : '[]' },
+        'a configured token is not a backend token Unleash knows; its scope is not served',
+      );
+      this.deactivate(entry);
+      return;
+    }
+    const environment = entry.scope?.environment;
+    entry.scope = resolution.token.scope;
+    this.rebuild(entry);
+    if (environment !== undefined && environment !== entry.scope.environment) this.rebuildAll();
+  }
+
+  private revoke(token: ResolvedToken): void {
+    const entry = this.scopes.find((e) => e.token === token.secret);
+    if (entry === undefined || !entry.active) return;
+    this.settings.logger.error(
+      { scope: entry.scope ? scopeLabel(entry.scope) : '[]' },
+      'Unleash revoked a configured token; its scope is no longer served',
+    );
+    this.deactivate(entry);
+  }
+
+  private deactivate(entry: SyncedScope): void {
+    entry.active = false;
+    // The primary store keeps serving /proxy as the original did: its polls tell the rest.
+    if (!entry.primary) void entry.store.close();
+    if (entry.scope === undefined) return;
+    const environment = entry.scope.environment;
+    if (this.scopes.some((e) => e.active && e.scope?.environment === environment)) {
+      this.rebuildAll();
+    } else {
+      this.environments.delete(environment);
+    }
+  }
+
+  private rebuildAll(): void {
+    const seen = new Set<string>();
+    for (const entry of this.scopes) {
+      const environment = entry.scope?.environment;
+      if (!entry.active || environment === undefined || seen.has(environment)) continue;
+      seen.add(environment);
+      this.rebuild(entry);
+    }
+  }
+}
+
+/** The flags of several scopes of one environment: each flag once, the first scope's copy. */
+function union(snapshots: readonly FlagSnapshot[]): FlagSnapshot {
+  if (snapshots.length === 1 && snapshots[0] !== undefined) return snapshots[0];
+  const features = new Map<string, FeatureInterface>();
+  const segments = new Map<number, Segment>();
+  let revision = 0;
+  for (const snapshot of snapshots) {
+    revision += snapshot.revision;
+    for (const feature of snapshot.features) {
+      if (!features.has(feature.name)) features.set(feature.name, feature);
+    }
+    for (const segment of snapshot.segments) {
+      if (!segments.has(segment.id)) segments.set(segment.id, segment);
+    }
+  }
+  return createSnapshot(revision, [...features.values()], [...segments.values()]);
+}
