@@ -1,10 +1,10 @@
 import { NotFoundError } from '../../errors.js';
-import { defineRoute, errorResponse, type RouteDefinition } from '../../openapi/define-route.js';
 import {
   getClientFeatures,
   postClientMetrics,
   postClientRegister,
 } from '../../routes/client-definitions.js';
+import { defineRoute, errorResponse, type RouteDefinition } from '../../routing/define-route.js';
 import { tokenResponses } from '../frontend/frontend-definitions.js';
 import { bulkMetricsSchema } from './bulk-metrics.js';
 

@@ -8,7 +8,7 @@ import { readJsonBody } from '../../http/json-body.js';
 import type { ProxyContext, ProxyState } from '../../http/state.js';
 import type { ToggleUsage } from '../../metrics/usage-payload.js';
 import { checkRegistration, parseUsageReport } from '../../metrics/usage-payload.js';
-import { addRoute } from '../../openapi/define-route.js';
+import { addRoute } from '../../routing/define-route.js';
 import { parseBulkMetrics } from './bulk-metrics.js';
 import {
   getApiClientFeature,

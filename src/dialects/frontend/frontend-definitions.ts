@@ -5,13 +5,13 @@ import {
   TokenValidationUnavailableError,
   WrongTokenTypeError,
 } from '../../errors.js';
+import { postClientMetrics, postClientRegister } from '../../routes/client-definitions.js';
 import {
   defineRoute,
   errorResponse,
   type ResponseDoc,
   type RouteDefinition,
-} from '../../openapi/define-route.js';
-import { postClientMetrics, postClientRegister } from '../../routes/client-definitions.js';
+} from '../../routing/define-route.js';
 import { toggleSchema } from '../../schemas/proxy-schemas.js';
 import { getProxy, getProxyAll, postProxy, postProxyAll } from '../proxy/proxy-definitions.js';
 

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { EndpointDisabledError, NotFoundError } from '../../errors.js';
 import type { ProxyState } from '../../http/state.js';
-import { addRoute, type RouteDefinition } from '../../openapi/define-route.js';
+import { addRoute, type RouteDefinition } from '../../routing/define-route.js';
 import {
   type EvaluationEndpoint,
   type EvaluationPipeline,
