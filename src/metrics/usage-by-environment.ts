@@ -37,7 +37,7 @@ export function createUsageByEnvironment({
   const pipelines = new Map<string, UsagePipeline>();
   return {
     usageFor(environment) {
-      if (environment === scopeSync.primaryEnvironment() || config.mode === 'offline') {
+      if (environment === scopeSync.primaryEnvironment() || config.mode !== 'online') {
         return primary;
       }
       let pipeline = pipelines.get(environment);

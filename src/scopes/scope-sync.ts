@@ -57,7 +57,7 @@ export class ScopeSync implements SyncedScopes {
 
   constructor(private readonly settings: ScopeSyncSettings) {
     const { config } = settings;
-    this.offline = config.mode === 'offline';
+    this.offline = config.mode !== 'online';
     const [primaryToken, ...others] = config.scopeTokens;
     if (primaryToken === undefined) return;
     const claimed = (token: string) => {
