@@ -3,7 +3,8 @@ import type { Middleware } from 'koa';
 import { UnauthorizedError } from '../errors.js';
 import type { ProxyState } from '../http/state.js';
 
-type Credential = NonNullable<ProxyState['credential']>;
+/** What the checker recognizes: Unleash tokens are src/scopes' (middleware/unleash-token-auth.ts). */
+type Credential = Exclude<NonNullable<ProxyState['credential']>, 'unleash-token'>;
 
 function digest(value: string): Buffer {
   // One-shot `hash` (Node 20.12+): it runs on every request, at a third of createHash's cost.

@@ -1,6 +1,6 @@
-import { OFREP_ROUTES } from '../dialects/ofrep/ofrep-definitions.js';
 import { CLIENT_API_ROUTES } from '../dialects/client-api/client-api-definitions.js';
 import { FRONTEND_ROUTES } from '../dialects/frontend/frontend-definitions.js';
+import { OFREP_ROUTES } from '../dialects/ofrep/ofrep-definitions.js';
 import { PROXY_ROUTES } from '../dialects/proxy/proxy-definitions.js';
 import { BACKSTAGE_ROUTES } from '../routes/backstage-definitions.js';
 import { CLIENT_ROUTES } from '../routes/client-definitions.js';
