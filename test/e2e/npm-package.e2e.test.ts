@@ -124,7 +124,8 @@ describe('the npm package', () => {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    await lineContaining(proxy, 'unleash-koa-proxy listening');
+    // The start line: "unleash-koa-proxy <version> listening on ...".
+    await lineContaining(proxy, ' listening on ');
 
     const health = await fetch(`http://${LOOPBACK}:${port}/proxy/health`);
     expect(health.status).toBe(200);
