@@ -2,8 +2,9 @@
 # unleash-koa-proxy: a drop-in replacement for the unleashorg/unleash-proxy image. It reads the
 # same environment variables (UNLEASH_URL, UNLEASH_API_TOKEN, UNLEASH_PROXY_CLIENT_KEYS, ...).
 
-# The Node major of .node-version, which CI tests with (the release workflow passes it in).
-ARG NODE_IMAGE=node:20-bookworm-slim
+# The Node major of .node-version (a current LTS), which the release workflow runs .ci/run on
+# before it builds this image (and passes in).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # --- build: compile TypeScript, then drop the dev dependencies ---------------------------------
 FROM ${NODE_IMAGE} AS build
