@@ -14,7 +14,7 @@ import {
   waitForClientFeature,
 } from './support/index.js';
 
-// The proxy in front of a real unleash-server 7.5.1 (on a throwaway PostgreSQL), configured
+// The proxy in front of a real unleash-server 8.2.0 (on a throwaway PostgreSQL), configured
 // the way users do it: UNLEASH_URL and a client token.
 
 const CLIENT_KEY = 'real-unleash-client-key';

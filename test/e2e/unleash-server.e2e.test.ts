@@ -13,7 +13,7 @@ import {
 
 // Proves the e2e infrastructure itself: a real Unleash on a throwaway
 // PostgreSQL, driven through the admin API and observed through the client API.
-describe('unleash-server 7.5.1 on throwaway PostgreSQL', () => {
+describe('unleash-server 8.2.0 on throwaway PostgreSQL', () => {
   let postgres: PostgresInstance | undefined;
   let unleash: UnleashServer | undefined;
   let admin: UnleashAdmin;
@@ -80,8 +80,9 @@ describe('unleash-server 7.5.1 on throwaway PostgreSQL', () => {
     ]);
     await admin.setStrategyVariants(name, strategy.id, [{ name: 'only', weight: 1000 }]);
 
+    // Unleash 8's admin API no longer lists legacy variants on the flag (7 did); its client API
+    // still serves them, which is what the proxy reads (checked below).
     const flag = await admin.getFeatureFlag(name);
-    expect(flag.variants.map((variant) => variant.name)).toEqual(['blue', 'red']);
     const environment = flag.environments.find((env) => env.name === admin.environment);
     expect(environment?.strategies[0]?.variants?.map((variant) => variant.name)).toEqual(['only']);
 

@@ -6,6 +6,7 @@ export { type SdkPage, type SdkPageOptions, startSdkPage } from './sdk-page.js';
 export * from './unleash-admin.js';
 export * from './unleash-client-api.js';
 export { UnleashHttpError } from './unleash-http.js';
+export * from './unleash-scopes.js';
 export {
   startUnleashServer,
   UNLEASH_ENVIRONMENT,

@@ -57,12 +57,14 @@ export interface FeatureFlag {
   project: string;
   type: string;
   impressionData: boolean;
-  /** Legacy environment variants, as set by setVariants (Unleash reports them here, not per environment). */
-  variants: Variant[];
+  /** Legacy environment variants, as set by setVariants: Unleash 7 reported them here. */
+  variants?: Variant[];
   environments: Array<{
     name: string;
     enabled: boolean;
     strategies: FeatureStrategy[];
+    /** Legacy environment variants, where Unleash 8 reports them. */
+    variants?: Variant[];
   }>;
 }
 
@@ -94,7 +96,7 @@ export interface UnleashAdminOptions {
 
 /**
  * The few admin API calls the end-to-end tests need, checked against
- * unleash-server 7.5.1. Project and environment default to the ones the
+ * unleash-server 8.2.0. Project and environment default to the ones the
  * generated client token is scoped to.
  */
 export class UnleashAdmin {
