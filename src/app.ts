@@ -13,11 +13,12 @@ import { ofrepRoutes } from './dialects/ofrep/ofrep-routes.js';
 import { proxyRoutes } from './dialects/proxy/proxy-routes.js';
 import { compileEvaluator } from './evaluation/compile/index.js';
 import { EvaluationService } from './evaluation/evaluation-service.js';
-import { LiveFlags } from './evaluation/live-flags.js';
+import { type LiveFlagSet, LiveFlags } from './evaluation/live-flags.js';
 import { createHttpServer } from './http/create-server.js';
 import { readJsonBody } from './http/json-body.js';
 import type { ProxyContext, ProxyState } from './http/state.js';
 import { createLogger, type Logger } from './logger.js';
+import type { ProxyMetrics } from './metrics/prometheus.js';
 import {
   createUsageByEnvironment,
   type UsageByEnvironment,
@@ -30,7 +31,7 @@ import { ConnectionDrain } from './middleware/connection-drain.js';
 import { cors } from './middleware/cors.js';
 import { countEnvironment } from './middleware/environment-metrics.js';
 import { errorHandler } from './middleware/error-handler.js';
-import { requireOfrepCredential } from './middleware/ofrep-auth.js';
+import { presentedOfrepCredential, requireOfrepCredential } from './middleware/ofrep-auth.js';
 import { queryLimits } from './middleware/query-limits.js';
 import { rateLimitGuards } from './middleware/rate-limit.js';
 import { requireReady } from './middleware/readiness.js';
@@ -56,7 +57,7 @@ import type { SdkAndBackstage } from './routes/sdk-and-backstage.js';
 import { createSdkAndBackstage } from './routes/sdk-and-backstage.js';
 import { streamRoutes } from './routes/stream-routes.js';
 import { mountRoutes } from './routing/mount-routes.js';
-import { createTokenAccess } from './scopes/index.js';
+import { createTokenAccess, type TokenAccess } from './scopes/index.js';
 import { ScopeSync } from './scopes/scope-sync.js';
 import { createTracing, type Tracing } from './tracing/create-tracing.js';
 import { upstreamSpans } from './tracing/upstream-spans.js';
@@ -201,6 +202,8 @@ export function assembleApp(
   options.preHook?.(koa);
   const pipeline = evaluationPipeline(flags, contextStep);
   const push = createPush(config, notifier); // event streams (src/push)
+  // OFREP takes client keys (the default flag set) and frontend tokens (their scope's).
+  const ofrepPipeline = grantPipeline(pipeline, scopeSync, pipeline.flagSetOf);
   const routers = [
     healthRoutes(flags),
     proxyRoutes({
@@ -209,7 +212,16 @@ export function assembleApp(
       pipeline,
       guards: apiGuards(config, flags, checker),
     }),
-    ...streamingRouters({ config, flags, checker, clientKeys, notifier, pipeline, push }),
+    ...streamingRouters({
+      config,
+      flags,
+      checker,
+      clientKeys,
+      notifier,
+      pipeline: ofrepPipeline,
+      push,
+      unleashTokens: { access: tokens.access, metrics: sdkAndBackstage.metrics },
+    }),
     ...tokenDialects({ config, scopeSync, tokens, usageByEnvironment, sdkAndBackstage, pipeline }),
     ...sdkAndBackstage.routers,
   ];
@@ -331,8 +343,10 @@ function streamingRouters(parts: {
   checker: CredentialChecker;
   clientKeys: readonly string[];
   notifier: FlagChangeNotifier;
+  /** Grant-aware (client keys read the default flag set, frontend tokens their scope's). */
   pipeline: EvaluationPipeline;
   push: Push;
+  unleashTokens: { access: TokenAccess; metrics: ProxyMetrics };
 }): Router<ProxyState>[] {
   const { config, flags, checker, push } = parts;
   const rateLimits = rateLimitGuards(config);
@@ -359,8 +373,15 @@ function streamingRouters(parts: {
       guards: [
         requireReady(flags),
         ...rateLimits.beforeAuth,
-        requireOfrepCredential(checker),
+        requireOfrepCredential(
+          checker,
+          // The frontend API's own guard, reading the OFREP forms (X-API-Key too).
+          requireUnleashToken(parts.unleashTokens.access, 'frontend', (ctx) =>
+            presentedOfrepCredential((name) => ctx.get(name)),
+          ),
+        ),
         ...rateLimits.afterAuth,
+        countEnvironment(parts.unleashTokens.metrics, 'frontend'), // token callers only
       ],
       push,
       streamGuards: frontendGuards,
@@ -401,14 +422,8 @@ function tokenDialects(parts: {
 }): Router<ProxyState>[] {
   const { config, scopeSync, tokens, usageByEnvironment, sdkAndBackstage, pipeline } = parts;
   const rateLimits = rateLimitGuards(config);
-  const flagSetOf = (ctx: ProxyContext) =>
-    ctx.state.grant ? scopeSync.flagSetFor(ctx.state.grant) : undefined;
-  const tokenPipeline: EvaluationPipeline = {
-    flagSetOf,
-    prepareContext: (requested, ctx) =>
-      pipeline.prepareContext(withTokenEnvironment(requested, ctx.state.grant?.environment), ctx),
-    service: pipeline.service,
-  };
+  const tokenPipeline = grantPipeline(pipeline, scopeSync, () => undefined);
+  const { flagSetOf } = tokenPipeline;
   const tokenGuards = (kind: 'frontend' | 'backend') => [
     ...rateLimits.beforeAuth,
     requireUnleashToken(tokens.access, kind),
@@ -442,6 +457,24 @@ function tokenDialects(parts: {
       recordUsage,
     }),
   ];
+}
+
+/**
+ * The pipeline for requests an Unleash token may have granted: the flag set of the grant's
+ * scope and the grant's environment as the context's default; `withoutGrant` otherwise.
+ */
+function grantPipeline(
+  pipeline: EvaluationPipeline,
+  scopeSync: ScopeSync,
+  withoutGrant: (ctx: ProxyContext) => LiveFlagSet | undefined,
+): EvaluationPipeline {
+  return {
+    flagSetOf: (ctx) =>
+      ctx.state.grant ? scopeSync.flagSetFor(ctx.state.grant) : withoutGrant(ctx),
+    prepareContext: (requested, ctx) =>
+      pipeline.prepareContext(withTokenEnvironment(requested, ctx.state.grant?.environment), ctx),
+    service: pipeline.service,
+  };
 }
 
 /** Unleash's frontend API: the token's environment, unless the caller named one. */

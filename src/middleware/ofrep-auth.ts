@@ -10,9 +10,16 @@ export class ForbiddenCredentialError extends AppError {
   }
 }
 
-export function missingOfrepCredential(): UnauthorizedError {
+/** The 401 of event streams, which take client keys (or their stream tokens) only. */
+export function missingStreamCredential(): UnauthorizedError {
   return new UnauthorizedError(
     'A valid client key is required: Authorization: Bearer <key>, Authorization: <key> or X-API-Key: <key>.',
+  );
+}
+
+export function missingOfrepCredential(): UnauthorizedError {
+  return new UnauthorizedError(
+    'A client key or an Unleash frontend token is required: Authorization: Bearer <key>, Authorization: <key> or X-API-Key: <key>.',
   );
 }
 
@@ -28,12 +35,20 @@ export function presentedOfrepCredential(header: (name: string) => string): stri
   return bearer?.[1]?.trim() ?? authorization;
 }
 
-/** OFREP routes: a client key in one of the forms above; 401 without one, 403 for another kind. */
-export function requireOfrepCredential(checker: CredentialChecker): Middleware<ProxyState> {
+/**
+ * OFREP routes: a client key in one of the forms above, else an Unleash frontend token checked
+ * by the frontend API's own guard (`unleashToken`: the grant of an environment and projects, or
+ * its 401/403). 401 without a credential, 403 for a server-side SDK token.
+ */
+export function requireOfrepCredential(
+  checker: CredentialChecker,
+  unleashToken: Middleware<ProxyState>,
+): Middleware<ProxyState> {
   return async (ctx, next) => {
     const presented = presentedOfrepCredential((name) => ctx.get(name));
     const result = presented === '' ? undefined : checker.check(presented);
-    if (result === undefined) throw missingOfrepCredential();
+    if (presented === '') throw missingOfrepCredential();
+    if (result === undefined) return unleashToken(ctx, next);
     if (result.kind !== 'client-key') throw new ForbiddenCredentialError();
     ctx.state.credential = result.kind;
     ctx.state.credentialId = result.id;

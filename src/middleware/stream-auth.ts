@@ -3,7 +3,7 @@ import type { Middleware } from 'koa';
 import { EndpointDisabledError } from '../errors.js';
 import type { ProxyState } from '../http/state.js';
 import type { CredentialChecker } from './client-key-auth.js';
-import { missingOfrepCredential, presentedOfrepCredential } from './ofrep-auth.js';
+import { missingStreamCredential, presentedOfrepCredential } from './ofrep-auth.js';
 
 /** What a stream token stands for: the credential it was derived from. */
 export interface StreamCredential {
@@ -57,7 +57,7 @@ export function requireStreamCredential(
         ? token
         : ctx.get(clientKeyHeader) || presentedOfrepCredential((name) => ctx.get(name));
     const credential = tokens.check(presented);
-    if (credential?.kind !== 'client-key') throw missingOfrepCredential();
+    if (credential?.kind !== 'client-key') throw missingStreamCredential();
     ctx.state.credential = credential.kind;
     ctx.state.credentialId = credential.id;
     await next();

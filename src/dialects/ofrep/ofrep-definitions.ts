@@ -1,14 +1,22 @@
 import type { HeadersObject, ParameterObject } from 'openapi3-ts/oas31';
 import {
   type AppError,
+  InvalidTokenError,
   MalformedJsonError,
   NotReadyError,
   PayloadTooLargeError,
+  ScopeNotCoveredError,
+  TokenValidationUnavailableError,
   TooManyRequestsError,
   UnsupportedMediaTypeError,
+  WrongTokenTypeError,
 } from '../../errors.js';
 import { errorBody } from '../../middleware/error-handler.js';
-import { ForbiddenCredentialError, missingOfrepCredential } from '../../middleware/ofrep-auth.js';
+import {
+  ForbiddenCredentialError,
+  missingOfrepCredential,
+  missingStreamCredential,
+} from '../../middleware/ofrep-auth.js';
 import { TooManyStreamsError } from '../../push/sse-hub.js';
 import {
   defineRoute,
@@ -72,8 +80,20 @@ function commonErrors(key?: string) {
       ],
       key,
     ),
-    401: ofrepError('No valid client key.', [missingOfrepCredential()], key),
-    403: ofrepError('A known credential of another kind.', [new ForbiddenCredentialError()], key),
+    401: ofrepError(
+      'No credential, or neither a client key nor an Unleash token Unleash knows.',
+      [missingOfrepCredential(), new InvalidTokenError('The token is not a valid Unleash token.')],
+      key,
+    ),
+    403: ofrepError(
+      'A server-side SDK token, an Unleash token of another kind, or one for projects/environment no configured backend token covers.',
+      [
+        new ForbiddenCredentialError(),
+        new WrongTokenTypeError('backend', 'frontend'),
+        new ScopeNotCoveredError('[web,shop]:production'),
+      ],
+      key,
+    ),
     413: ofrepError('The body is larger than PROXY_BODY_LIMIT_BYTES.', [
       new PayloadTooLargeError(102_400),
     ]),
@@ -84,7 +104,10 @@ function commonErrors(key?: string) {
       ]),
       headers: retryAfterHeader,
     },
-    503: ofrepError('The flags are not loaded yet.', [new NotReadyError()]),
+    503: ofrepError(
+      "The flags (or the token's scope) are not loaded yet, or Unleash cannot be asked about a new token.",
+      [new NotReadyError(), new TokenValidationUnavailableError()],
+    ),
   };
 }
 
@@ -204,14 +227,17 @@ export const ofrepEvents = defineRoute({
       example:
         'id: "Xx3kqbT8bMBbq9Tv"\ndata: {"type":"refetchEvaluation","etag":"\\"Xx3kqbT8bMBbq9Tv\\"","lastModified":1771622898}\n\n',
     },
-    401: ofrepError('No valid stream token.', [missingOfrepCredential()]),
+    401: ofrepError('No valid stream token.', [missingStreamCredential()]),
     429: {
       ...ofrepError('This instance holds PROXY_STREAM_MAX_CONNECTIONS streams.', [
         new TooManyStreamsError(5),
       ]),
       headers: retryAfterHeader,
     },
-    503: ofrepError('The flags are not loaded yet.', [new NotReadyError()]),
+    503: ofrepError(
+      "The flags (or the token's scope) are not loaded yet, or Unleash cannot be asked about a new token.",
+      [new NotReadyError(), new TokenValidationUnavailableError()],
+    ),
   },
 });
 

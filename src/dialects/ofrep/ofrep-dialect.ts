@@ -75,11 +75,15 @@ export function ofrepBulkEndpoint({
   return {
     read: async (ctx) => {
       const context = await readContext(ctx, bodyLimitBytes);
+      // Streams follow the client keys' flags only: an Unleash token's caller polls (no stream
+      // advertised, so no flagConfigEtag from a refetch event to wait for).
+      if (streams === undefined || ctx.state.grant !== undefined) {
+        return { context, selection: {} };
+      }
       const wanted = ctx.query.flagConfigEtag;
       if (typeof wanted === 'string' && wanted !== '') {
         await notifier.waitForEtag(ALL_FLAGS_SCOPE, wanted, FLAG_CONFIG_WAIT_MS);
       }
-      if (streams === undefined) return { context, selection: {} };
       const token = streams.tokens.tokenFor(presentedOfrepCredential((name) => ctx.get(name)));
       return { context, selection: { eventStreamUri: `${streams.eventsPath}?token=${token}` } };
     },
