@@ -75,13 +75,13 @@ export const OWN_OPTIONS = {
     env: ['PROXY_RATE_LIMIT_PER_KEY'],
     parser: integer(0),
     default: 0,
-    doc: 'Requests per second allowed per client key on the API routes (0: no limit); more get 429.',
+    doc: 'Requests per second allowed per client key, across all API routes together (0: no limit); more get 429.',
   }),
   rateLimitPerIp: option({
     env: ['PROXY_RATE_LIMIT_PER_IP'],
     parser: integer(0),
     default: 0,
-    doc: 'Requests per second allowed per client IP on the API routes (0: no limit); more get 429.',
+    doc: 'Requests per second allowed per client IP, across all API routes together (0: no limit); more get 429.',
   }),
   unleashTimeoutMs: option({
     env: ['UNLEASH_TIMEOUT_MS'],

@@ -68,11 +68,20 @@ export function rateLimit(
   };
 }
 
-/** The rate-limit guards the options ask for: per IP before the key check, per key after. */
-export function rateLimitGuards(limits: { rateLimitPerIp: number; rateLimitPerKey: number }): {
-  beforeAuth: Middleware<ProxyState>[];
-  afterAuth: Middleware<ProxyState>[];
-} {
+export interface RateLimitGuards {
+  readonly beforeAuth: Middleware<ProxyState>[];
+  readonly afterAuth: Middleware<ProxyState>[];
+}
+
+/**
+ * The rate-limit guards the options ask for: per IP before the key check, per key after. Made
+ * once per app: every API route takes its tokens from the same buckets, so a caller's rate is
+ * the same whichever dialect it calls.
+ */
+export function rateLimitGuards(limits: {
+  rateLimitPerIp: number;
+  rateLimitPerKey: number;
+}): RateLimitGuards {
   return {
     beforeAuth:
       limits.rateLimitPerIp > 0

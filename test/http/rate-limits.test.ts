@@ -57,6 +57,24 @@ describe('rate limits', () => {
   });
 });
 
+describe('rate limits across dialects', () => {
+  it('one budget per client IP, whichever API the caller uses', async () => {
+    // A bucket of one request: /proxy takes it, so OFREP right after must wait too.
+    const proxy = await start({ rateLimitPerIp: 1 });
+    const first = await fetch(`${proxy.origin}/proxy`, {
+      headers: { authorization: DEMO_CLIENT_KEY },
+    });
+    expect(first.status).toBe(200);
+    const ofrep = await fetch(`${proxy.origin}/ofrep/v1/evaluate/flags`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${DEMO_CLIENT_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ context: { targetingKey: 'alice' } }),
+    });
+    expect(ofrep.status).toBe(429);
+    expect(Number(ofrep.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('RateLimiter', () => {
   it('refills at the configured rate', () => {
     let now = 0;
