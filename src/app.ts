@@ -41,7 +41,7 @@ import { grantPipeline, tokenDialects } from './token-dialects.js';
 import { createTracing, type Tracing } from './tracing/create-tracing.js';
 import { upstreamSpans } from './tracing/upstream-spans.js';
 import { createFlagStore, type FlagStore } from './unleash/flag-store.js';
-import { readOfflineFlags } from './unleash/offline-flags.js';
+import { readEnvironmentFlags, readOfflineFlags } from './unleash/offline-flags.js';
 import type { ClientFeaturesResponse, Strategy } from './unleash/types.js';
 import { NO_UPSTREAM_TRACING, type UpstreamTracer } from './unleash/upstream-tracer.js';
 
@@ -105,6 +105,8 @@ export function assembleApp(
   });
   const offlineFlags =
     config.mode === 'online' ? undefined : readOfflineFlags(config.bootstrapFile);
+  // Offline, UNLEASH_BOOTSTRAP_FILES: each environment's own file, checked before the start.
+  const environmentFiles = readEnvironmentFlags(config.bootstrapFiles);
   // loadConfig requires keys except on the bundled example flags, where the demo key works.
   const clientKeys = config.allClientKeys.length > 0 ? config.allClientKeys : [DEMO_CLIENT_KEY];
   const { strategies, enrich } = guardPlugins(config, plugins, logger);
@@ -122,6 +124,7 @@ export function assembleApp(
     strategies,
     buildEvaluator: (snapshot) => compileEvaluator(snapshot, { customStrategies: strategies }),
     primary: { store, flags },
+    environmentFiles,
   });
   const tokens = createTokenAccess(config, logger, scopeSync);
   scopeSync.watch(tokens.resolver);

@@ -74,6 +74,7 @@ const MEANT_FOR_UNLEASH: readonly OptionName[] = [
   'bootstrapUrl',
   'bootstrapAuthorization',
   'bootstrapFile',
+  'bootstrapFiles',
   'unleashApiTokens',
   'pretrustedTokens',
 ];
@@ -230,6 +231,8 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
     }
   }
 
+  checkEnvironmentFiles(values, mode, trustedTokens, problems);
+
   problems.push(...programmaticConflicts(programmatic, { ...values, mode }));
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -297,6 +300,32 @@ function checkScopeTokens(tokens: readonly string[], problems: string[]): void {
       );
     }
   });
+}
+
+/**
+ * UNLEASH_BOOTSTRAP_FILES is read offline only, and then must cover every pretrusted token's
+ * environment: a token left without flags would fail closed at every request instead of at boot.
+ */
+function checkEnvironmentFiles(
+  values: ParsedOptions,
+  mode: ProxyMode,
+  trustedTokens: readonly TrustedToken[],
+  problems: string[],
+): void {
+  if (values.bootstrapFiles.length === 0) return;
+  if (mode !== 'offline') {
+    problems.push('UNLEASH_BOOTSTRAP_FILES is set, but it is read with PROXY_MODE=offline only');
+    return;
+  }
+  const covered = new Set(values.bootstrapFiles.map((file) => file.environment));
+  const missing = [...new Set(trustedTokens.map((token) => token.environment))].filter(
+    (environment) => !covered.has(environment),
+  );
+  if (missing.length > 0) {
+    problems.push(
+      `UNLEASH_BOOTSTRAP_FILES has no file for ${missing.map((e) => `"${e}"`).join(', ')}, the environment of a PRETRUSTED_TOKENS token`,
+    );
+  }
 }
 
 function readTrustedTokens(raw: readonly string[], problems: string[]): TrustedToken[] {

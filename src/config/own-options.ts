@@ -1,5 +1,5 @@
 import { option } from './option-spec.js';
-import { integer, oneOf, text } from './parsers.js';
+import { environmentFileList, integer, oneOf, text } from './parsers.js';
 
 /** Options this proxy adds: offline flags, backups, limits, timeouts, rate limits, fleets. */
 export const OWN_OPTIONS = {
@@ -12,6 +12,12 @@ export const OWN_OPTIONS = {
     env: ['UNLEASH_BOOTSTRAP_FILE', 'BOOTSTRAP_FILE'],
     parser: text,
     doc: 'Flag file (Unleash client API format) served with PROXY_MODE=offline.',
+  }),
+  bootstrapFiles: option({
+    env: ['UNLEASH_BOOTSTRAP_FILES'],
+    parser: environmentFileList,
+    default: [],
+    doc: "PROXY_MODE=offline: one flag file per environment, e.g. production=/flags/production.json,development=/flags/development.json. The PRETRUSTED_TOKENS of each environment read its file on /api/frontend and OFREP; every pretrusted token's environment needs one (boot error otherwise). /proxy and client keys keep UNLEASH_BOOTSTRAP_FILE. Unset: UNLEASH_BOOTSTRAP_FILE serves every environment.",
   }),
   backupPath: option({
     env: ['UNLEASH_BACKUP_PATH', 'BACKUP_FOLDER'],

@@ -117,6 +117,53 @@ export const stringList: Parser<readonly string[]> = {
   },
 };
 
+/** One environment's flag file (UNLEASH_BOOTSTRAP_FILES). */
+export interface EnvironmentFile {
+  readonly environment: string;
+  readonly path: string;
+}
+
+/** UNLEASH_BOOTSTRAP_FILES: `environment=path,environment=path`, each environment once. */
+export const environmentFileList: Parser<readonly EnvironmentFile[]> = {
+  kind: 'list of environment=path',
+  fromEnv(raw) {
+    return distinctEnvironments(
+      stringList.fromEnv(raw).map((entry) => {
+        const separator = entry.indexOf('=');
+        const environment = entry.slice(0, separator).trim();
+        const path = entry.slice(separator + 1).trim();
+        if (separator <= 0 || environment.length === 0 || path.length === 0) {
+          throw new ParseError(`"${entry}" is not environment=path`);
+        }
+        return { environment, path };
+      }),
+    );
+  },
+  fromCode(value) {
+    if (typeof value === 'string') return environmentFileList.fromEnv(value);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const entries = Object.entries(value as Record<string, unknown>);
+      if (entries.every((entry): entry is [string, string] => typeof entry[1] === 'string')) {
+        return environmentFileList.fromEnv(
+          entries.map(([environment, path]) => `${environment}=${path}`).join(','),
+        );
+      }
+    }
+    throw new ParseError('expected an object of environment: path');
+  },
+};
+
+function distinctEnvironments(files: readonly EnvironmentFile[]): readonly EnvironmentFile[] {
+  const seen = new Set<string>();
+  for (const { environment } of files) {
+    if (seen.has(environment)) {
+      throw new ParseError(`environment "${environment}" is given more than one file`);
+    }
+    seen.add(environment);
+  }
+  return files;
+}
+
 export interface Tag {
   name: string;
   value: string;

@@ -4,7 +4,12 @@ import { type EvaluatorFactory, type LiveFlagSet, LiveFlags } from '../evaluatio
 import type { Logger } from '../logger.js';
 import { createFlagStore, type FlagStore } from '../unleash/flag-store.js';
 import { createSnapshot, type FlagSnapshot } from '../unleash/snapshot.js';
-import type { FeatureInterface, Segment, Strategy } from '../unleash/types.js';
+import type {
+  ClientFeaturesResponse,
+  FeatureInterface,
+  Segment,
+  Strategy,
+} from '../unleash/types.js';
 import { ALL_PROJECTS, reduceScopes, type Scope, scopeLabel, scopeOf } from './scope.js';
 import type { SyncedScopes, TokenGrant } from './token-access.js';
 import type { ResolvedToken, TokenResolver } from './token-resolver.js';
@@ -28,6 +33,8 @@ export interface ScopeSyncSettings {
   readonly buildEvaluator: EvaluatorFactory;
   /** The app's store and flag set for the first configured token (what /proxy serves). */
   readonly primary: { readonly store: FlagStore; readonly flags: LiveFlags };
+  /** Offline with UNLEASH_BOOTSTRAP_FILES: each environment's flags, read at boot. */
+  readonly environmentFiles?: ReadonlyMap<string, ClientFeaturesResponse>;
 }
 
 /** Which scopes have no flags yet, for readiness. */
@@ -52,12 +59,21 @@ export class ScopeSync implements SyncedScopes {
   private readonly filtered = new Map<string, { from: LiveFlagSet; set: LiveFlagSet }>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private closed = false;
-  /** Offline, the one flag file serves every environment (as Edge's offline mode does). */
+  /**
+   * Offline, the one flag file serves every environment (as Edge's offline mode does), unless
+   * UNLEASH_BOOTSTRAP_FILES gives environments their own: then only those are served.
+   */
   private readonly offline: boolean;
+  private readonly offlineEnvironments = new Map<string, LiveFlags>();
 
   constructor(private readonly settings: ScopeSyncSettings) {
     const { config } = settings;
     this.offline = config.mode !== 'online';
+    for (const [environment, file] of settings.environmentFiles ?? []) {
+      const flags = new LiveFlags(settings.buildEvaluator);
+      flags.update(createSnapshot(file.version, file.features, file.segments ?? []));
+      this.offlineEnvironments.set(environment, flags);
+    }
     const [primaryToken, ...others] = config.scopeTokens;
     if (primaryToken === undefined) return;
     const claimed = (token: string) => {
@@ -109,7 +125,9 @@ export class ScopeSync implements SyncedScopes {
   }
 
   scopesIn(environment: string): readonly Scope[] {
-    if (this.offline) return [scopeOf(environment, [ALL_PROJECTS])];
+    if (this.offline) {
+      return this.servesOffline(environment) ? [scopeOf(environment, [ALL_PROJECTS])] : [];
+    }
     return this.scopes.flatMap((entry) =>
       entry.active && entry.scope?.environment === environment ? [entry.scope] : [],
     );
@@ -120,9 +138,10 @@ export class ScopeSync implements SyncedScopes {
     return this.scopes.find((entry) => entry.primary)?.scope?.environment;
   }
 
-  /** Flags per environment with an active scope, for Prometheus. */
+  /** Flags per environment with an active scope (offline: with its own file), for Prometheus. */
   environmentFlagCounts(): { environment: string; flags: number }[] {
-    return this.environmentNames().map((environment) => ({
+    const names = this.offline ? [...this.offlineEnvironments.keys()] : this.environmentNames();
+    return names.map((environment) => ({
       environment,
       flags: this.environmentSet(environment)?.snapshot.features.length ?? 0,
     }));
@@ -187,11 +206,18 @@ export class ScopeSync implements SyncedScopes {
   }
 
   private environmentSet(environment: string): LiveFlagSet | undefined {
-    if (this.offline) return this.settings.primary.flags.current();
+    if (this.offline) {
+      if (this.offlineEnvironments.size === 0) return this.settings.primary.flags.current();
+      return this.offlineEnvironments.get(environment)?.current();
+    }
     const entries = this.scopes.filter((e) => e.active && e.scope?.environment === environment);
     // One scope, the primary: its set is the one /proxy serves, compiled once for both.
     if (entries.length === 1 && entries[0]?.primary) return this.settings.primary.flags.current();
     return this.environments.get(environment)?.current();
+  }
+
+  private servesOffline(environment: string): boolean {
+    return this.offlineEnvironments.size === 0 || this.offlineEnvironments.has(environment);
   }
 
   private createStore(token: string): FlagStore {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { EnvironmentFile } from '../config/parsers.js';
 import { ConfigError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
+import { findPayloadProblem } from './payload-validation.js';
 import type { ClientFeaturesResponse, FeatureInterface, Segment } from './types.js';
 
 export function bundledFlagsPath(): string {
@@ -28,9 +30,12 @@ function isSegment(value: unknown): value is Segment {
  * Reads the flags served in offline mode: a file in the format of Unleash's client API
  * (`{ features, segments? }`), checked at boot so that a bad file stops the start.
  */
-export function readOfflineFlags(path: string | undefined): ClientFeaturesResponse {
+export function readOfflineFlags(
+  path: string | undefined,
+  variable = 'UNLEASH_BOOTSTRAP_FILE',
+): ClientFeaturesResponse {
   const file = resolve(path ?? bundledFlagsPath());
-  const where = path === undefined ? file : `UNLEASH_BOOTSTRAP_FILE ${file}`;
+  const where = path === undefined ? file : `${variable} ${file}`;
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -55,4 +60,21 @@ export function readOfflineFlags(path: string | undefined): ClientFeaturesRespon
     features: body.features as FeatureInterface[],
     segments,
   };
+}
+
+/** UNLEASH_BOOTSTRAP_FILES, read and checked at boot: each environment's flags. */
+export function readEnvironmentFlags(
+  files: readonly EnvironmentFile[],
+): ReadonlyMap<string, ClientFeaturesResponse> {
+  return new Map(
+    files.map(({ environment, path }) => {
+      const where = `UNLEASH_BOOTSTRAP_FILES (${environment})`;
+      const flags = readOfflineFlags(path, where);
+      // These flags go to evaluation without the sync's checks: a shape that would throw on
+      // every request stops the start instead.
+      const problem = findPayloadProblem(flags);
+      if (problem !== undefined) throw new ConfigError([`${where} ${resolve(path)}: ${problem}`]);
+      return [environment, flags];
+    }),
+  );
 }

@@ -48,6 +48,7 @@ const DEFAULTS: Record<OptionName, unknown> = {
   trustProxy: { kind: 'none' },
   proxyMode: undefined,
   bootstrapFile: undefined,
+  bootstrapFiles: [],
   backupPath: undefined,
   bodyLimitBytes: 102_400,
   readinessMaxAgeMs: undefined,
@@ -93,7 +94,14 @@ const DEFAULTS: Record<OptionName, unknown> = {
 };
 
 /** One set value per variable, as a user would write it, and what the option becomes. */
-const SET_VALUES: readonly { env: string; raw: string; option: OptionName; expected: unknown }[] = [
+/** `base`: the variables the value needs besides it (default: ONLINE). */
+const SET_VALUES: readonly {
+  env: string;
+  raw: string;
+  option: OptionName;
+  expected: unknown;
+  base?: Record<string, string>;
+}[] = [
   { env: 'OTEL_SDK_DISABLED', raw: 'true', option: 'otelSdkDisabled', expected: true },
   {
     env: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
@@ -269,6 +277,20 @@ const SET_VALUES: readonly { env: string; raw: string; option: OptionName; expec
     expected: './flags.json',
   },
   {
+    env: 'UNLEASH_BOOTSTRAP_FILES',
+    raw: ' production=/flags/p.json , development=/flags/d.json',
+    option: 'bootstrapFiles',
+    base: {
+      PROXY_MODE: 'offline',
+      UNLEASH_BOOTSTRAP_FILE: './flags.json',
+      UNLEASH_PROXY_CLIENT_KEYS: 'key-1',
+    },
+    expected: [
+      { environment: 'production', path: '/flags/p.json' },
+      { environment: 'development', path: '/flags/d.json' },
+    ],
+  },
+  {
     env: 'UNLEASH_BACKUP_PATH',
     raw: '/var/lib/proxy',
     option: 'backupPath',
@@ -423,8 +445,8 @@ describe('environment variables, unset', () => {
 });
 
 describe('environment variables, set', () => {
-  it.each(SET_VALUES)('$env=$raw sets $option', ({ env, raw, option, expected }) => {
-    const config = loadConfig({ ...ONLINE, [env]: raw });
+  it.each(SET_VALUES)('$env=$raw sets $option', ({ env, raw, option, expected, base }) => {
+    const config = loadConfig({ ...(base ?? ONLINE), [env]: raw });
     expect(config[option]).toEqual(expected);
   });
 
