@@ -171,16 +171,19 @@ describe('Unleash tokens across environments, against a real Unleash 8', () => {
     });
     // Unleash's frontend API serves from a cache refreshed on its own timer: wait until it
     // and the proxy show the last change for both tokens.
+    // The environment rule's flag only shows for a caller naming `environment=production`, so
+    // the dev token is probed that way: the other probe cannot see that flag's last change.
     const probe = { userId: 'probe', country: 'NO' };
+    const devProbe = { ...probe, environment: 'production' };
     await waitFor(
       'Unleash and the proxy to show every flag',
       async () => {
         const [dev, prod] = await Promise.all([
-          togglesFrom(url, tokens.frontendDev, probe),
+          togglesFrom(url, tokens.frontendDev, devProbe),
           togglesFrom(url, tokens.frontendProdWeb, probe),
         ]);
         const [proxyDev, proxyProd] = await Promise.all([
-          togglesFrom(running().origin, tokens.frontendDev, probe),
+          togglesFrom(running().origin, tokens.frontendDev, devProbe),
           togglesFrom(running().origin, tokens.frontendProdWeb, probe),
         ]);
         const names = (toggles: Toggle[]) => toggles.map((t) => t.name).join(',');
@@ -190,6 +193,7 @@ describe('Unleash tokens across environments, against a real Unleash 8', () => {
           });
           throw new Error(`${names(dev)} / client: ${(await client.text()).slice(0, 3000)}`);
         }
+        if (!names(dev).includes('default-environment-rule')) throw new Error(names(dev));
         if (!names(prod).includes('web-country')) throw new Error(names(prod));
         if (names(proxyDev) !== names(dev) || names(proxyProd) !== names(prod)) {
           throw new Error(`proxy ${names(proxyDev)} | ${names(proxyProd)}`);
