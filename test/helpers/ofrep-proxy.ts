@@ -1,9 +1,9 @@
 import type { CreateAppOptions } from '../../src/app.js';
 import type { Env } from '../../src/config/load-config.js';
 import { OFREP_FLAGS } from '../fixtures/ofrep-flags.js';
-import { FakeUnleash } from './fake-unleash.js';
-import { API_TOKEN, CLIENT_KEY } from './online-proxy.js';
-import { type RunningProxy, startProxy } from './start-proxy.js';
+import type { FakeUnleash } from './fake-unleash.js';
+import { CLIENT_KEY, startOnlineProxy } from './online-proxy.js';
+import type { RunningProxy } from './start-proxy.js';
 
 export interface OfrepProxy {
   fake: FakeUnleash;
@@ -20,24 +20,7 @@ export async function startOfrepProxy(
   options: CreateAppOptions = {},
   env: Env = {},
 ): Promise<OfrepProxy> {
-  const fake = await new FakeUnleash(OFREP_FLAGS).start();
-  let proxy: RunningProxy;
-  try {
-    proxy = await startProxy(
-      {
-        unleashUrl: fake.url,
-        unleashApiToken: API_TOKEN,
-        clientKeys: [CLIENT_KEY],
-        refreshInterval: 200,
-        ...options,
-      },
-      env,
-    );
-  } catch (error) {
-    await fake.stop();
-    throw error;
-  }
-  const base = `${proxy.origin}${proxy.app.config.proxyBasePath}`;
+  const { fake, proxy, base, stop } = await startOnlineProxy(options, env, OFREP_FLAGS);
   return {
     fake,
     proxy,
@@ -52,9 +35,6 @@ export async function startOfrepProxy(
         },
         body: JSON.stringify(body),
       }),
-    stop: async () => {
-      await proxy.stop();
-      await fake.stop();
-    },
+    stop,
   };
 }

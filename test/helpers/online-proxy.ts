@@ -30,12 +30,13 @@ export interface Toggle {
   impressionData: boolean;
 }
 
-/** Starts a FakeUnleash serving TEST_FLAGS and a proxy synced from it, ready to answer. */
+/** Starts a FakeUnleash serving `flags` and a proxy synced from it, ready to answer. */
 export async function startOnlineProxy(
   options: CreateAppOptions = {},
   env: Env = {},
+  flags: ConstructorParameters<typeof FakeUnleash>[0] = TEST_FLAGS,
 ): Promise<OnlineProxy> {
-  const fake = await new FakeUnleash(TEST_FLAGS).start();
+  const fake = await new FakeUnleash(flags).start();
   let proxy: RunningProxy;
   try {
     proxy = await startProxy(
