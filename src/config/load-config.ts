@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConfigError } from '../errors.js';
+import { withEdgeNames } from './edge-names.js';
 import { OPTIONS, type OptionName, type OptionSpec, type ParsedOptions } from './options.js';
 import { ParseError } from './parsers.js';
 import {
@@ -14,7 +15,16 @@ import {
   programmaticConflicts,
   readProgrammaticOptions,
 } from './programmatic-options.js';
-import { readPretrustedToken, readTokenClaim } from './unleash-token.js';
+import { type ProxyMode, resolveMode } from './proxy-mode.js';
+import {
+  checkEnvironmentFiles,
+  checkScopeTokens,
+  readTrustedTokens,
+  type TrustedToken,
+} from './token-checks.js';
+
+export type { ProxyMode } from './proxy-mode.js';
+export type { TrustedToken } from './token-checks.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -54,77 +64,6 @@ export type ProxyConfig = ParsedOptions & {
   /** The objects and functions only a program can give, checked. */
   readonly programmatic: ProgrammaticOptions;
 };
-
-export interface TrustedToken {
-  readonly secret: string;
-  readonly environment: string;
-  readonly projects: readonly string[];
-}
-
-export type ProxyMode = 'online' | 'offline' | 'demo';
-
-/**
- * Settings that only make sense against an Unleash server: with any of them and no UNLEASH_URL
- * (a typo in its name, say), serving the demo flags to production keys would fail open.
- */
-const MEANT_FOR_UNLEASH: readonly OptionName[] = [
-  'unleashApiToken',
-  'clientKeys',
-  'proxySecrets',
-  'bootstrapUrl',
-  'bootstrapAuthorization',
-  'bootstrapFile',
-  'bootstrapFiles',
-  'unleashApiTokens',
-  'pretrustedTokens',
-];
-
-function isSet(value: unknown): boolean {
-  return value !== undefined && !(Array.isArray(value) && value.length === 0);
-}
-
-/**
- * The mode asked for, or the one implied: online with UNLEASH_URL, the demo on a machine where
- * nothing at all is configured, and otherwise a problem naming UNLEASH_URL.
- */
-function resolveMode(
-  values: ParsedOptions,
-  rejected: ReadonlySet<OptionName>,
-  problems: string[],
-): ProxyMode {
-  // A malformed UNLEASH_URL is already a problem; requirements that follow from it are noise.
-  if (rejected.has('unleashUrl') || rejected.has('edgeUpstreamUrl')) {
-    return values.proxyMode ?? 'online';
-  }
-  const hasUrl = values.unleashUrl !== undefined;
-  const asked = values.proxyMode;
-  if (asked === undefined) {
-    if (hasUrl) return 'online';
-    const configured = MEANT_FOR_UNLEASH.filter((name) => isSet(values[name]));
-    if (configured.length > 0) {
-      const names = configured.map((name) => OPTIONS[name].env[0]).join(', ');
-      problems.push(
-        `UNLEASH_URL is not set, but ${names} ${configured.length === 1 ? 'is' : 'are'}: set UNLEASH_URL to sync with Unleash, or PROXY_MODE=offline to serve UNLEASH_BOOTSTRAP_FILE without Unleash (PROXY_MODE=demo: the bundled example flags)`,
-      );
-    }
-    return 'demo';
-  }
-  if (asked === 'online' && !hasUrl) {
-    problems.push('UNLEASH_URL is required with PROXY_MODE=online');
-  }
-  if (asked !== 'online' && hasUrl) {
-    problems.push(`UNLEASH_URL is set, but PROXY_MODE=${asked} does not use Unleash`);
-  }
-  if (asked === 'offline' && values.bootstrapFile === undefined && !rejected.has('bootstrapFile')) {
-    problems.push('UNLEASH_BOOTSTRAP_FILE is required with PROXY_MODE=offline');
-  }
-  if (asked === 'demo' && values.bootstrapFile !== undefined) {
-    problems.push(
-      'UNLEASH_BOOTSTRAP_FILE is set, but PROXY_MODE=demo serves the bundled example flags (PROXY_MODE=offline serves a file)',
-    );
-  }
-  return asked;
-}
 
 /** Folds the original proxy's nested option objects into the flat names of OPTIONS. */
 function flattenOptions(options: ProxyOptions): Partial<Record<OptionName, unknown>> {
@@ -253,92 +192,4 @@ export function loadConfig(env: Env = {}, options: ProxyOptions = {}): ProxyConf
 
 function reason(error: unknown): string {
   return error instanceof ParseError ? error.message : String(error);
-}
-
-/** Fills options left unset from the names Unleash Edge reads, converted to this proxy's units. */
-function withEdgeNames(values: ParsedOptions, given: ReadonlySet<OptionName>): ParsedOptions {
-  const filled: { -readonly [K in OptionName]?: ParsedOptions[K] } = {};
-  if (!given.has('unleashUrl') && values.edgeUpstreamUrl !== undefined) {
-    filled.unleashUrl = `${values.edgeUpstreamUrl.replace(/\/+$/, '')}/api`;
-  }
-  if (!given.has('refreshInterval') && values.edgeFeaturesRefreshIntervalSeconds !== undefined) {
-    filled.refreshInterval = values.edgeFeaturesRefreshIntervalSeconds * 1000;
-  }
-  if (!given.has('metricsInterval') && values.edgeMetricsIntervalSeconds !== undefined) {
-    filled.metricsInterval = values.edgeMetricsIntervalSeconds * 1000;
-  }
-  if (!given.has('unleashTimeoutMs') && values.edgeUpstreamRequestTimeoutSeconds !== undefined) {
-    filled.unleashTimeoutMs = Math.max(1000, values.edgeUpstreamRequestTimeoutSeconds * 1000);
-  }
-  if (!given.has('enableAllEndpoint') && values.edgeDisableAllEndpoint !== undefined) {
-    filled.enableAllEndpoint = !values.edgeDisableAllEndpoint;
-  }
-  if (!given.has('httpRejectUnauthorized') && values.edgeSkipSslVerification !== undefined) {
-    filled.httpRejectUnauthorized = !values.edgeSkipSslVerification;
-  }
-  if (!given.has('jsonLogger') && values.edgeLogFormat !== undefined) {
-    filled.jsonLogger = values.edgeLogFormat === 'json';
-  }
-  return { ...values, ...filled };
-}
-
-/**
- * A configured backend token must say its environment, as Edge requires of TOKENS: the proxy
- * syncs one flag set per environment and must know which before Unleash answers. Problems
- * name the token's position, never its value.
- */
-function checkScopeTokens(tokens: readonly string[], problems: string[]): void {
-  tokens.forEach((token, index) => {
-    const claim = readTokenClaim(token);
-    if (claim.environment === undefined) {
-      problems.push(
-        `UNLEASH_API_TOKENS / TOKENS: token ${index + 1} is not of the form project:environment.secret`,
-      );
-    } else if (claim.environment === '*') {
-      problems.push(
-        `UNLEASH_API_TOKENS / TOKENS: token ${index + 1} is an admin token (*:*); use a backend token per environment`,
-      );
-    }
-  });
-}
-
-/**
- * UNLEASH_BOOTSTRAP_FILES is read offline only, and then must cover every pretrusted token's
- * environment: a token left without flags would fail closed at every request instead of at boot.
- */
-function checkEnvironmentFiles(
-  values: ParsedOptions,
-  mode: ProxyMode,
-  trustedTokens: readonly TrustedToken[],
-  problems: string[],
-): void {
-  if (values.bootstrapFiles.length === 0) return;
-  if (mode !== 'offline') {
-    problems.push('UNLEASH_BOOTSTRAP_FILES is set, but it is read with PROXY_MODE=offline only');
-    return;
-  }
-  const covered = new Set(values.bootstrapFiles.map((file) => file.environment));
-  const missing = [...new Set(trustedTokens.map((token) => token.environment))].filter(
-    (environment) => !covered.has(environment),
-  );
-  if (missing.length > 0) {
-    problems.push(
-      `UNLEASH_BOOTSTRAP_FILES has no file for ${missing.map((e) => `"${e}"`).join(', ')}, the environment of a PRETRUSTED_TOKENS token`,
-    );
-  }
-}
-
-function readTrustedTokens(raw: readonly string[], problems: string[]): TrustedToken[] {
-  const trusted: TrustedToken[] = [];
-  raw.forEach((entry, index) => {
-    const token = readPretrustedToken(entry);
-    if (token === undefined) {
-      problems.push(
-        `PRETRUSTED_TOKENS: token ${index + 1} is neither project:environment.secret (one project or *) nor secret@environment`,
-      );
-    } else {
-      trusted.push(Object.freeze(token));
-    }
-  });
-  return trusted;
 }
