@@ -1,7 +1,7 @@
+import { ALL_FLAGS_SCOPE } from '../scopes/scope.js';
 import type { FlagSnapshot } from '../unleash/snapshot.js';
 
-/** The flag set of every caller today: one scope. Unleash tokens will add one per scope. */
-export const ALL_FLAGS_SCOPE = '*';
+export { ALL_FLAGS_SCOPE };
 
 /** A change of the flags a scope sees, computed once per flag update for all its streams. */
 export interface FlagChange {

@@ -23,12 +23,14 @@ import { type SyncedScopes, TokenAccess } from './token-access.js';
 import { type ResolvedToken, TokenResolver } from './token-resolver.js';
 
 export {
+  ALL_FLAGS_SCOPE,
   ALL_PROJECTS,
   covers,
   coversAllProjects,
   includesProject,
   reduceScopes,
   type Scope,
+  scopeKey,
   scopeLabel,
   scopeOf,
 } from './scope.js';

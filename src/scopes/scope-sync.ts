@@ -10,7 +10,7 @@ import type {
   Segment,
   Strategy,
 } from '../unleash/types.js';
-import { ALL_PROJECTS, reduceScopes, type Scope, scopeLabel, scopeOf } from './scope.js';
+import { ALL_PROJECTS, reduceScopes, type Scope, scopeKey, scopeLabel, scopeOf } from './scope.js';
 import type { SyncedScopes, TokenGrant } from './token-access.js';
 import type { ResolvedToken, TokenResolver } from './token-resolver.js';
 import { readTokenClaim } from './unleash-token.js';
@@ -55,7 +55,7 @@ const RETRY_VALIDATION_MS = 30_000;
 export class ScopeSync implements SyncedScopes {
   private readonly scopes: SyncedScope[] = [];
   private readonly environments = new Map<string, LiveFlags>();
-  /** Filtered flag sets per `environment|projects`, with the environment set they came from. */
+  /** Filtered flag sets per scope key (`environment|projects`), with the environment set they came from. */
   private readonly filtered = new Map<string, { from: LiveFlagSet; set: LiveFlagSet }>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private closed = false;
@@ -166,7 +166,7 @@ export class ScopeSync implements SyncedScopes {
     if (environmentSet === undefined || grant.projects.includes(ALL_PROJECTS)) {
       return environmentSet;
     }
-    const key = `${grant.environment}|${grant.projects.join(',')}`;
+    const key = scopeKey(grant);
     const cached = this.filtered.get(key);
     if (cached?.from === environmentSet) return cached.set;
     const projects = new Set(grant.projects);

@@ -11,6 +11,25 @@ export interface Scope {
 
 export const ALL_PROJECTS = '*';
 
+/**
+ * The scope key of the flag set every client key and server-side SDK token reads (the primary
+ * store, what /proxy serves). Never equal to a `scopeKey`, which always holds a `|`.
+ */
+export const ALL_FLAGS_SCOPE = '*';
+
+/**
+ * A stable name for the flags a grant reads, `environment|projects` with the projects sorted
+ * and deduplicated (`*` alone for every project): two grants with the same key read the same
+ * flags, so streams and caches share one entry per key.
+ */
+export function scopeKey(grant: {
+  readonly environment: string;
+  readonly projects: readonly string[];
+}): string {
+  const { environment, projects } = scopeOf(grant.environment, grant.projects);
+  return `${environment}|${projects.join(',')}`;
+}
+
 /** A scope with its projects in canonical form (sorted, deduplicated, `*` alone). */
 export function scopeOf(environment: string, projects: readonly string[]): Scope {
   const unique = [...new Set(projects)].sort();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { covers, reduceScopes, scopeLabel, scopeOf } from '../../../src/scopes/scope.js';
+import {
+  ALL_FLAGS_SCOPE,
+  covers,
+  reduceScopes,
+  scopeKey,
+  scopeLabel,
+  scopeOf,
+} from '../../../src/scopes/scope.js';
 import { uncoveredPart } from '../../../src/scopes/token-access.js';
 
 const dev = (...projects: string[]) => scopeOf('development', projects);
@@ -44,5 +51,28 @@ describe('uncoveredPart', () => {
     expect(scopeLabel(dev('*'))).toBe('*:development');
     expect(scopeLabel(dev('a'))).toBe('a:development');
     expect(scopeLabel(dev('b', 'a'))).toBe('[a,b]:development');
+  });
+});
+
+describe('scopeKey', () => {
+  it('names the flags a grant reads the same way whatever the order of its projects', () => {
+    expect(scopeKey({ environment: 'development', projects: ['b', 'a', 'b'] })).toBe(
+      'development|a,b',
+    );
+    expect(scopeKey({ environment: 'development', projects: ['a', 'b'] })).toBe(
+      scopeKey({ environment: 'development', projects: ['b', 'a'] }),
+    );
+    expect(scopeKey({ environment: 'development', projects: ['a', '*'] })).toBe('development|*');
+  });
+
+  it('tells environments and project sets apart, and never equals the primary set key', () => {
+    const keys = [
+      scopeKey(dev('*')),
+      scopeKey(prod('*')),
+      scopeKey(dev('a')),
+      scopeKey(dev('a', 'b')),
+      ALL_FLAGS_SCOPE,
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });
