@@ -111,15 +111,18 @@ export function createLogger(settings: LoggerSettings): Logger {
 }
 
 /**
- * An error as one short line for the log. unleash-client and Redis report every failed poll
- * or reconnect with a full stack, kilobytes that say nothing an operator can act on; the
- * name, message, cause and code do.
+ * An error as one short line for the log, under the field `error`, for every error the proxy
+ * logs while serving (unleash-client, Redis, token validation, custom strategies and enrichers,
+ * location databases). Their stacks are kilobytes that say nothing an operator can act on; the
+ * class, message, cause and code do.
  */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return firstLine(String(error));
   const code = (error as NodeJS.ErrnoException).code;
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return firstLine(`${error.name}: ${error.message}${cause}${code ? ` (${code})` : ''}`);
+  // A subclass that does not set `name` still says which class it is.
+  const name = error.name === 'Error' ? error.constructor.name : error.name;
+  return firstLine(`${name}: ${error.message}${cause}${code ? ` (${code})` : ''}`);
 }
 
 function firstLine(text: string): string {

@@ -1,6 +1,7 @@
 import { EnricherFailedError } from '../errors.js';
 import type { EvaluationContext } from '../evaluation/types.js';
 import type { ProxyContext } from '../http/state.js';
+import { describeError } from '../logger.js';
 import type { ThrottledLog } from '../plugins/throttled-log.js';
 import type { ContextEnricher, RequestView } from '../plugins/types.js';
 
@@ -96,7 +97,11 @@ export function createEnrichment({
         context = checkEnrichedContext(await enricher(context, request));
       } catch (error) {
         const label = enricher.name === '' ? `#${index}` : enricher.name;
-        log(`enricher:${index}`, { enricher: label, err: error }, 'context enricher failed');
+        log(
+          `enricher:${index}`,
+          { enricher: label, error: describeError(error) },
+          'context enricher failed',
+        );
         throw new EnricherFailedError();
       }
     }

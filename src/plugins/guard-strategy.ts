@@ -1,3 +1,4 @@
+import { describeError } from '../logger.js';
 import { Strategy, type UnleashContext } from '../unleash/types.js';
 import type { ThrottledLog } from './throttled-log.js';
 
@@ -62,7 +63,7 @@ export function guardStrategy(candidate: StrategyLike, log: ThrottledLog): Strat
     } catch (error) {
       log(
         `strategy:${inner.name}`,
-        { strategy: inner.name, err: error },
+        { strategy: inner.name, error: describeError(error) },
         'custom strategy failed; treated as not enabled',
       );
       return { enabled: false };

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import { describeError, type Logger } from '../logger.js';
 import type { TokenValidator, ValidatedToken } from '../unleash/token-validation.js';
 import { type Scope, scopeOf } from './scope.js';
 
@@ -147,7 +147,7 @@ export class TokenResolver {
         answer = await validate(chunk);
       } catch (error) {
         this.settings.logger.warn(
-          { err: error },
+          { error: describeError(error) },
           'token revalidation failed; keeping the tokens validated before',
         );
         return;
@@ -199,7 +199,10 @@ export class TokenResolver {
       try {
         answer = await validate(chunk);
       } catch (error) {
-        this.settings.logger.warn({ err: error }, 'cannot validate tokens with Unleash now');
+        this.settings.logger.warn(
+          { error: describeError(error) },
+          'cannot validate tokens with Unleash now',
+        );
         throw error;
       }
       const found = new Set<string>();

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { basename, dirname, resolve } from 'node:path';
 import { Reader, type Response } from 'maxmind';
 import { ConfigError } from '../../errors.js';
-import type { Logger } from '../../logger.js';
+import { describeError, type Logger } from '../../logger.js';
 import { type Location, readLocationRecord } from './location-record.js';
 
 /** Writers replace a file in several steps; look once they have been quiet this long. */
@@ -98,11 +98,17 @@ export class GeoDatabases {
       try {
         const watcher = watch(folder, { persistent: false }, () => this.scheduleCheck());
         watcher.on('error', (error) =>
-          this.logger.warn({ err: error, folder }, 'cannot watch the location database folder'),
+          this.logger.warn(
+            { error: describeError(error), folder },
+            'cannot watch the location database folder',
+          ),
         );
         this.watchers.push(watcher);
       } catch (error) {
-        this.logger.warn({ err: error, folder }, 'cannot watch the location database folder');
+        this.logger.warn(
+          { error: describeError(error), folder },
+          'cannot watch the location database folder',
+        );
       }
     }
   }
@@ -134,7 +140,7 @@ export class GeoDatabases {
         return reloaded;
       } catch (error) {
         this.logger.warn(
-          { file: basename(database.path), reason: reasonOf(error) },
+          { file: basename(database.path), error: describeError(error) },
           'location database changed but cannot be read; the previous one stays in use',
         );
         return database;
