@@ -16,6 +16,7 @@
  */
 import type { ProxyConfig } from '../config/load-config.js';
 import type { Logger } from '../logger.js';
+import { unleashHttpOptions } from '../unleash/http-options.js';
 import { createTokenValidator } from '../unleash/token-validation.js';
 import { NO_UPSTREAM_TRACING, type UpstreamTracer } from '../unleash/upstream-tracer.js';
 import { scopeOf } from './scope.js';
@@ -66,7 +67,7 @@ export function createTokenAccess(
           appName: config.unleashAppName,
           instanceId: config.unleashInstanceId,
           timeoutMs: config.unleashTimeoutMs,
-          rejectUnauthorized: config.httpRejectUnauthorized,
+          httpOptions: unleashHttpOptions(config),
           upstream,
         })
       : undefined;

@@ -2,8 +2,8 @@ import type { HttpOptions } from 'unleash-client/lib/http-options.js';
 import type { ProxyConfig } from '../config/load-config.js';
 
 /**
- * How requests to Unleash are made: HTTP_OPTIONS_REJECT_UNAUTHORIZED and, from a program, the
- * original's `httpOptions.agent`. As in unleash-client, an agent given replaces the default
+ * How every request to Unleash is made (flag fetches, metrics, registration, token validation):
+ * HTTP_OPTIONS_REJECT_UNAUTHORIZED and, from a program, the original's `httpOptions.agent`. As in unleash-client, an agent given replaces the default
  * one, TLS settings and HTTP(S)_PROXY support included.
  */
 export function unleashHttpOptions(config: ProxyConfig): HttpOptions {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { HttpOptions } from 'unleash-client/lib/http-options.js';
 import { post } from 'unleash-client/lib/request.js';
 import { NO_UPSTREAM_TRACING, type UpstreamTracer } from './upstream-tracer.js';
 
@@ -23,7 +24,8 @@ export interface TokenValidatorSettings {
   readonly appName: string;
   readonly instanceId: string;
   readonly timeoutMs: number;
-  readonly rejectUnauthorized: boolean;
+  /** The agent and TLS setting of every call to Unleash (`unleashHttpOptions`). */
+  readonly httpOptions: HttpOptions;
   /** Spans for the validation calls; none by default. */
   readonly upstream?: UpstreamTracer;
 }
@@ -60,7 +62,7 @@ export function createTokenValidator(settings: TokenValidatorSettings): TokenVal
         instanceId: settings.instanceId,
         connectionId,
         timeout: settings.timeoutMs,
-        httpOptions: { rejectUnauthorized: settings.rejectUnauthorized },
+        httpOptions: settings.httpOptions,
       });
       status = response.status;
       span.end({ status });

@@ -198,6 +198,37 @@ describe("the original proxy's programmatic options", () => {
     expect(asked.some((href) => href.startsWith(`${fake.url}/client/features`))).toBe(true);
   });
 
+  it('httpOptions.agent: token validation at /edge/validate goes through the agent too', async () => {
+    const validations: string[] = [];
+    const agent = new Agent({ keepAlive: true });
+    cleanups.push(() => agent.destroy());
+    const fake = await upstream();
+    const frontendToken = '*:development.front-through-agent';
+    fake.setTokens([
+      { token: API_TOKEN, type: 'backend', environment: 'development', projects: ['*'] },
+      { token: frontendToken, type: 'frontend', environment: 'development', projects: ['*'] },
+    ]);
+    const { origin } = await start(fake, {
+      httpOptions: {
+        agent: (url: URL) => {
+          if (url.pathname === '/edge/validate') validations.push(url.href);
+          return agent;
+        },
+      },
+      backupPath: tempFolder(),
+    });
+    await waitFor(() => fake.requestsTo('/edge/validate').length > 0, 'the boot validation');
+    const response = await fetch(`${origin}/api/frontend`, {
+      headers: { authorization: frontendToken },
+    });
+    expect(response.status).toBe(200);
+    // The configured token at boot and the frontend token: each call the agent's.
+    const validated = fake.requestsTo('/edge/validate').length;
+    expect(validated).toBeGreaterThanOrEqual(2);
+    expect(validations).toHaveLength(validated);
+    expect(validations[0]).toBe(new URL('/edge/validate', fake.url).href);
+  });
+
   it('clientMode: "new" gives each proxy its own client; "singleton" refuses a second while one runs', async () => {
     const fake = await upstream();
     await start(fake, { clientMode: 'new', backupPath: tempFolder() });

@@ -45,7 +45,7 @@ describe('TokenResolver against an upstream on 127.0.0.1', () => {
         appName: 'test',
         instanceId: 'test-1',
         timeoutMs: 2000,
-        rejectUnauthorized: true,
+        httpOptions: { rejectUnauthorized: true },
       }),
       revalidateEveryMs: 0,
       invalidForMs: 30_000,
