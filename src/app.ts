@@ -125,8 +125,9 @@ export function assembleApp(
     buildEvaluator: (snapshot) => compileEvaluator(snapshot, { customStrategies: strategies }),
     primary: { store, flags },
     environmentFiles,
+    upstream,
   });
-  const tokens = createTokenAccess(config, logger, scopeSync);
+  const tokens = createTokenAccess(config, logger, scopeSync, upstream);
   scopeSync.watch(tokens.resolver);
   tokens.resolver.start();
   // Usage metrics, registration, server-side SDK config, readiness and Prometheus.

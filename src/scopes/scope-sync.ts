@@ -10,6 +10,7 @@ import type {
   Segment,
   Strategy,
 } from '../unleash/types.js';
+import type { UpstreamTracer } from '../unleash/upstream-tracer.js';
 import { ALL_PROJECTS, reduceScopes, type Scope, scopeKey, scopeLabel, scopeOf } from './scope.js';
 import type { SyncedScopes, TokenGrant } from './token-access.js';
 import type { ResolvedToken, TokenResolver } from './token-resolver.js';
@@ -35,6 +36,8 @@ export interface ScopeSyncSettings {
   readonly primary: { readonly store: FlagStore; readonly flags: LiveFlags };
   /** Offline with UNLEASH_BOOTSTRAP_FILES: each environment's flags, read at boot. */
   readonly environmentFiles?: ReadonlyMap<string, ClientFeaturesResponse>;
+  /** Client spans for every scope's fetches, as the primary store has (OpenTelemetry). */
+  readonly upstream: UpstreamTracer;
 }
 
 /** Which scopes have no flags yet, for readiness. */
@@ -221,7 +224,7 @@ export class ScopeSync implements SyncedScopes {
   }
 
   private createStore(token: string): FlagStore {
-    const { config, logger, strategies } = this.settings;
+    const { config, logger, strategies, upstream } = this.settings;
     // Never the token itself in a file name or a Redis key: a digest of it.
     const backupSuffix = createHash('sha256').update(token).digest('hex').slice(0, 16);
     return createFlagStore({
@@ -229,6 +232,7 @@ export class ScopeSync implements SyncedScopes {
       logger: logger.child({ scope: backupSuffix }),
       strategies,
       backupSuffix,
+      upstream,
     });
   }
 

@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
-import { CLIENT_KEY, type OnlineProxy, startOnlineProxy } from '../helpers/online-proxy.js';
+import { TEST_FLAGS } from '../fixtures/test-flags.js';
+import { FakeUnleash } from '../helpers/fake-unleash.js';
+import {
+  API_TOKEN,
+  CLIENT_KEY,
+  type OnlineProxy,
+  startOnlineProxy,
+} from '../helpers/online-proxy.js';
 import { OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver.js';
+import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 /**
@@ -134,6 +142,70 @@ describe('OpenTelemetry traces', () => {
     expect(traceparentOf('/api/client/metrics')).toContain(
       `00-${upload.traceId}-${upload.spanId}-01`,
     );
+  });
+
+  it('has fetch spans for the sync of every scope, and validation spans, with no token in them', async () => {
+    const fake = await new FakeUnleash(TEST_FLAGS).start();
+    const production = 'default:production.prod-backend-secret';
+    const frontend = '*:production.front-prod-secret';
+    fake.setTokens([
+      { token: API_TOKEN, type: 'backend', environment: 'development', projects: ['*'] },
+      { token: production, type: 'backend', environment: 'production', projects: ['*'] },
+      { token: frontend, type: 'frontend', environment: 'production', projects: ['*'] },
+    ]);
+    const spans = await new OtlpReceiver().start();
+    receiver = spans;
+    let proxy: RunningProxy | undefined;
+    try {
+      proxy = await startProxy(
+        { unleashUrl: fake.url, unleashApiToken: API_TOKEN, refreshInterval: 100 },
+        {
+          UNLEASH_API_TOKENS: production,
+          UNLEASH_PROXY_CLIENT_KEYS: CLIENT_KEY,
+          OTEL_EXPORTER_OTLP_ENDPOINT: spans.url,
+        },
+      );
+      const fetchesWith = (token: string) =>
+        fake
+          .requestsTo('/api/client/features')
+          .filter((request) => request.headers.authorization === token);
+      await waitFor(
+        () => fetchesWith(API_TOKEN).length > 1 && fetchesWith(production).length > 1,
+        'two fetches of each scope',
+      );
+      const answer = await fetch(`${proxy.origin}/api/frontend`, {
+        headers: { authorization: frontend },
+      });
+      expect(answer.status).toBe(200);
+      await proxy.stop();
+      proxy = undefined;
+
+      // Each scope's fetches carried the trace context of an exported client span.
+      await spans.span((s) => s.name === 'unleash fetch flags');
+      const fetchSpans = new Set(
+        spans.spans
+          .filter((s) => s.name === 'unleash fetch flags' && s.kind === CLIENT)
+          .map((s) => `00-${s.traceId}-${s.spanId}-01`),
+      );
+      for (const token of [API_TOKEN, production]) {
+        const traced = fetchesWith(token).filter((request) =>
+          fetchSpans.has(String(request.headers.traceparent)),
+        );
+        expect(traced.length, token).toBeGreaterThan(0);
+      }
+      const validation = await spans.span((s) => s.name === 'unleash validate tokens');
+      expect(validation.attributes).toMatchObject({
+        'http.request.method': 'POST',
+        'url.path': '/edge/validate',
+      });
+      const exported = JSON.stringify(spans.spans);
+      for (const secret of ['test-api-token', 'prod-backend-secret', 'front-prod-secret']) {
+        expect(exported).not.toContain(secret);
+      }
+    } finally {
+      await proxy?.stop();
+      await fake.stop();
+    }
   });
 
   it('is off without an endpoint, or with OTEL_SDK_DISABLED, and sends no traceparent then', async () => {
