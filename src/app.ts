@@ -28,7 +28,7 @@ import { guardStrategy, type StrategyLike } from './plugins/guard-strategy.js';
 import { assertNoPluginFiles, checkStrategyNames, type Plugins } from './plugins/load-plugins.js';
 import { throttledLog } from './plugins/throttled-log.js';
 import type { ContextEnricher } from './plugins/types.js';
-import { createPush } from './push/create-push.js';
+import { createPush, scopeSnapshots } from './push/create-push.js';
 import { FlagChangeNotifier } from './push/flag-change-notifier.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { createSdkAndBackstage } from './routes/sdk-and-backstage.js';
@@ -115,7 +115,7 @@ export function assembleApp(
   // Off (undefined) unless an OTLP endpoint is configured: then nothing below traces.
   const tracing = createTracing(config);
   const upstream = tracing ? upstreamSpans(tracing) : NO_UPSTREAM_TRACING;
-  const { store, flags, notifier } = syncFlags(config, logger, strategies, offlineFlags, upstream);
+  const { store, flags } = syncFlags(config, logger, strategies, offlineFlags, upstream);
   const checker = new CredentialChecker(clientKeys, config.serverSideSdkTokens);
   // Unleash tokens: one sync per configured scope, one flag set per environment (src/scopes).
   const scopeSync = new ScopeSync({
@@ -127,6 +127,7 @@ export function assembleApp(
     environmentFiles,
     upstream,
   });
+  const notifier = notifyFlagChanges(store, flags, scopeSync);
   const tokens = createTokenAccess(config, logger, scopeSync, upstream);
   scopeSync.watch(tokens.resolver);
   tokens.resolver.start();
@@ -248,7 +249,7 @@ function syncFlags(
   strategies: readonly Strategy[],
   offlineFlags: ClientFeaturesResponse | undefined,
   upstream: UpstreamTracer,
-): { store: FlagStore; flags: LiveFlags; notifier: FlagChangeNotifier } {
+): { store: FlagStore; flags: LiveFlags } {
   const flags = new LiveFlags((snapshot) =>
     compileEvaluator(snapshot, { customStrategies: strategies }),
   );
@@ -259,13 +260,27 @@ function syncFlags(
     upstream,
     ...(offlineFlags ? { offlineFlags } : {}),
   });
-  // The evaluator first: a stream told of a change makes clients refetch at once.
-  const notifier = new FlagChangeNotifier();
-  store.onUpdate((snapshot) => {
-    flags.update(snapshot);
-    notifier.update(snapshot);
-  });
-  return { store, flags, notifier };
+  store.onUpdate((snapshot) => flags.update(snapshot));
+  return { store, flags };
+}
+
+/**
+ * Push: after every flag update (the primary store's, or a scope's rebuilt environment) the
+ * notifier compares the flags of each scope key streams follow. Subscribed after the stores'
+ * own listeners, so the evaluators are new first: a client told of a change and refetching at
+ * once gets the new flags.
+ */
+function notifyFlagChanges(
+  store: FlagStore,
+  flags: LiveFlags,
+  scopeSync: ScopeSync,
+): FlagChangeNotifier {
+  const notifier = new FlagChangeNotifier(
+    scopeSnapshots(() => flags.current()?.snapshot, scopeSync),
+  );
+  store.onUpdate(() => notifier.refresh());
+  scopeSync.onRebuild(() => notifier.refresh());
+  return notifier;
 }
 
 /** The middleware every request goes through, in order (docs/architecture.md). */

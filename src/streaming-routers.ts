@@ -10,7 +10,7 @@ import { countEnvironment } from './middleware/environment-metrics.js';
 import { presentedOfrepCredential, requireOfrepCredential } from './middleware/ofrep-auth.js';
 import type { RateLimitGuards } from './middleware/rate-limit.js';
 import { requireReady } from './middleware/readiness.js';
-import { requireServerToken } from './middleware/sdk-auth.js';
+import { requireServerToken, requireServerTokenOr } from './middleware/sdk-auth.js';
 import {
   requireStreamCredential,
   requireStreamsEnabled,
@@ -82,6 +82,18 @@ export function streamingRouters(parts: {
       backendGuards: [
         requireReady(flags),
         requireServerToken(checker, config.clientKeysHeaderName),
+        streamsEnabled,
+      ],
+      // As /api/client/features: Unleash backend tokens (their scope's flags), and the
+      // server-side SDK tokens this route took before them.
+      apiClientGuards: [
+        requireReady(flags),
+        requireServerTokenOr(
+          checker,
+          config.clientKeysHeaderName,
+          requireUnleashToken(parts.unleashTokens.access, 'backend'),
+        ),
+        countEnvironment(parts.unleashTokens.metrics, 'backend'), // token callers only
         streamsEnabled,
       ],
     }),

@@ -55,11 +55,30 @@ export function requireServerToken(
   checker: CredentialChecker,
   clientKeyHeader: string,
 ): Middleware<ProxyState> {
+  return requireServerTokenOr(checker, clientKeyHeader, async () => {
+    throw missingServerToken();
+  });
+}
+
+/**
+ * Backend SDKs' routes that take both kinds of backend credential: a server-side SDK token
+ * (the flags /proxy serves, as `requireServerToken`), else `unleashToken`, the Unleash backend
+ * token guard of /api/client/features (its statuses: 401 unknown, 403 other kinds or scopes
+ * not covered, 503 Unleash unreachable for a token never seen), which sets the grant.
+ */
+export function requireServerTokenOr(
+  checker: CredentialChecker,
+  clientKeyHeader: string,
+  unleashToken: Middleware<ProxyState>,
+): Middleware<ProxyState> {
   return async (ctx, next) => {
     const result = presentedValues(ctx, [clientKeyHeader, SERVER_TOKEN_HEADER])
       .map((value) => checker.check(value))
       .find((checked) => checked?.kind === 'server-token');
-    if (result === undefined) throw missingServerToken();
+    if (result === undefined) {
+      await unleashToken(ctx, next);
+      return;
+    }
     ctx.state.credential = result.kind;
     ctx.state.credentialId = result.id;
     await next();

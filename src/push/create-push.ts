@@ -1,5 +1,8 @@
 import type { ProxyConfig } from '../config/load-config.js';
-import type { FlagChangeNotifier } from './flag-change-notifier.js';
+import type { LiveFlagSet } from '../evaluation/live-flags.js';
+import { ALL_FLAGS_SCOPE, type Scope, scopeFromKey } from '../scopes/scope.js';
+import type { FlagSnapshot } from '../unleash/snapshot.js';
+import type { FlagChangeNotifier, ScopeSnapshots } from './flag-change-notifier.js';
 import { RefetchStreams } from './refetch-streams.js';
 import { SseHub } from './sse-hub.js';
 import { UnleashStreams } from './unleash-streams.js';
@@ -28,5 +31,21 @@ export function createPush(config: ProxyConfig, notifier: FlagChangeNotifier): P
     refetchStreams: new RefetchStreams(hub, notifier),
     unleashStreams: new UnleashStreams(hub, notifier, config.streamHistorySize),
     close: () => hub.closeAll(),
+  };
+}
+
+/**
+ * What the notifier reads for a scope key: the primary set for ALL_FLAGS_SCOPE, otherwise the
+ * environment's set filtered to the key's projects (compiled once per flag update, shared with
+ * the requests of that scope).
+ */
+export function scopeSnapshots(
+  primary: () => FlagSnapshot | undefined,
+  scopes: { flagSetFor(scope: Scope): LiveFlagSet | undefined },
+): ScopeSnapshots {
+  return (key) => {
+    if (key === ALL_FLAGS_SCOPE) return primary();
+    const scope = scopeFromKey(key);
+    return scope === undefined ? undefined : scopes.flagSetFor(scope)?.snapshot;
   };
 }

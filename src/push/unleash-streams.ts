@@ -1,3 +1,4 @@
+import { NotReadyError } from '../errors.js';
 import type { ProxyContext } from '../http/state.js';
 import type { FlagSnapshot } from '../unleash/snapshot.js';
 import type { FlagChange, FlagChangeNotifier } from './flag-change-notifier.js';
@@ -12,68 +13,102 @@ interface HistoryEntry {
   readonly frame: string;
 }
 
+/** The streams of one scope key, and what a client of that scope may have missed. */
+interface ScopeStreams {
+  readonly streams: Set<SseConnection>;
+  readonly history: HistoryEntry[];
+  hydration: { snapshot: FlagSnapshot; frame: string } | undefined;
+}
+
 /**
  * Unleash's streaming client API as unleash-client 6.x consumes it with `experimentalMode:
  * { type: 'streaming' }`: on connect an `unleash-connected` event with a hydration (every
- * feature and segment), then an `unleash-updated` event per change with what changed. Event ids
- * are flag configuration tags (digests of the content), so they mean the same on every instance
- * of a fleet: a client reconnecting with `Last-Event-ID` gets the changes it missed from a
- * bounded history, or a fresh hydration when that id is too old or unknown.
+ * feature and segment of the caller's scope), then an `unleash-updated` event per change of
+ * that scope with what changed. Each scope key (the primary set of server-side SDK tokens, or
+ * an Unleash backend token's environment and projects) has its own streams, deltas and
+ * history: the delta is computed once per change and scope, from successive flag sets of that
+ * scope. Event ids are flag configuration tags (digests of the content), so they mean the same
+ * on every instance of a fleet: a client reconnecting with `Last-Event-ID` gets the changes it
+ * missed from its scope's bounded history, or a fresh hydration when that id is too old or
+ * unknown.
  */
 export class UnleashStreams {
-  private readonly streams = new Set<SseConnection>();
-  private readonly history: HistoryEntry[] = [];
+  private readonly scopes = new Map<string, ScopeStreams>();
   private eventId = 0;
-  private hydration: { snapshot: FlagSnapshot; frame: string } | undefined;
 
   constructor(
     private readonly hub: SseHub,
     private readonly notifier: FlagChangeNotifier,
     private readonly historySize: number,
   ) {
-    notifier.subscribe(ALL_FLAGS_SCOPE, (change) => this.changed(change));
+    // The primary set is followed from the start, so its history covers changes made before
+    // its first stream.
+    this.scopeStreams(ALL_FLAGS_SCOPE);
   }
 
-  open(ctx: ProxyContext): void {
-    const current = this.notifier.current(ALL_FLAGS_SCOPE);
-    if (current === undefined) return; // unreachable: the readiness guard ran first
-    const missed = this.missedSince(ctx.get('Last-Event-ID'), current);
+  /** Opens a stream of `scope`'s flags; 503 while that scope has none yet. */
+  open(ctx: ProxyContext, scope: string = ALL_FLAGS_SCOPE): void {
+    const streams = this.scopeStreams(scope);
+    const current = this.notifier.current(scope);
+    if (current === undefined) throw new NotReadyError();
+    const missed = this.missedSince(streams, ctx.get('Last-Event-ID'), current);
     const connection = this.hub.open(ctx);
-    this.streams.add(connection);
-    connection.onClose(() => this.streams.delete(connection));
-    connection.send(missed ?? this.hydrationFrame(current));
+    streams.streams.add(connection);
+    connection.onClose(() => streams.streams.delete(connection));
+    connection.send(missed ?? this.hydrationFrame(streams, current));
+  }
+
+  /**
+   * The streams of a scope, created and subscribed on its first stream. A scope stays followed
+   * afterwards (its history serves reconnecting clients); scope keys are bounded by the scopes
+   * the configured tokens cover.
+   */
+  private scopeStreams(scope: string): ScopeStreams {
+    let streams = this.scopes.get(scope);
+    if (streams === undefined) {
+      const created: ScopeStreams = { streams: new Set(), history: [], hydration: undefined };
+      this.scopes.set(scope, created);
+      this.notifier.subscribe(scope, (change) => this.changed(created, change));
+      streams = created;
+    }
+    return streams;
   }
 
   /** The frames after `lastEventId`; '' when the client is current; undefined: rehydrate. */
-  private missedSince(lastEventId: string, current: FlagSnapshot): string | undefined {
+  private missedSince(
+    { history }: ScopeStreams,
+    lastEventId: string,
+    current: FlagSnapshot,
+  ): string | undefined {
     if (lastEventId === '') return undefined;
     if (lastEventId === flagConfigEtag(current)) return '';
     // The latest entry with this id: flags can go back to an earlier content.
-    let index = this.history.length - 1;
-    while (index >= 0 && this.history[index]?.id !== lastEventId) index -= 1;
+    let index = history.length - 1;
+    while (index >= 0 && history[index]?.id !== lastEventId) index -= 1;
     if (index === -1) return undefined;
-    return this.history
+    return history
       .slice(index + 1)
       .map((entry) => entry.frame)
       .join('');
   }
 
-  private hydrationFrame(snapshot: FlagSnapshot): string {
-    if (this.hydration?.snapshot !== snapshot) {
+  private hydrationFrame(streams: ScopeStreams, snapshot: FlagSnapshot): string {
+    if (streams.hydration?.snapshot !== snapshot) {
       this.eventId += 1;
       const frame = sseFrame({
         event: 'unleash-connected',
         id: flagConfigEtag(snapshot),
         data: JSON.stringify({ events: [hydrationEvent(snapshot, this.eventId)] }),
       });
-      this.hydration = { snapshot, frame };
+      streams.hydration = { snapshot, frame };
     }
-    return this.hydration.frame;
+    return streams.hydration.frame;
   }
 
-  private changed({ previous, current, etag }: FlagChange): void {
+  private changed(streams: ScopeStreams, { previous, current, etag }: FlagChange): void {
+    const { history } = streams;
     if (previous === undefined) {
-      this.history.push({ id: etag, frame: '' });
+      history.push({ id: etag, frame: '' });
       return;
     }
     this.eventId += 1;
@@ -83,8 +118,10 @@ export class UnleashStreams {
       id: etag,
       data: JSON.stringify({ events }),
     });
-    this.history.push({ id: etag, frame });
-    if (this.history.length > this.historySize) this.history.shift();
-    for (const stream of this.streams) stream.send(frame);
+    // The first entry of a scope followed from its first stream: the id the clients hold.
+    if (history.length === 0) history.push({ id: flagConfigEtag(previous), frame: '' });
+    history.push({ id: etag, frame });
+    if (history.length > this.historySize) history.shift();
+    for (const stream of streams.streams) stream.send(frame);
   }
 }

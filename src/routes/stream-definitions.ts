@@ -1,5 +1,12 @@
 import type { HeadersObject } from 'openapi3-ts/oas31';
-import { NotReadyError, UnauthorizedError } from '../errors.js';
+import {
+  InvalidTokenError,
+  NotReadyError,
+  ScopeNotCoveredError,
+  TokenValidationUnavailableError,
+  UnauthorizedError,
+  WrongTokenTypeError,
+} from '../errors.js';
 import { missingServerToken } from '../middleware/sdk-auth.js';
 import { TooManyStreamsError } from '../push/sse-hub.js';
 import { defineRoute, errorResponse, type RouteDefinition } from '../routing/define-route.js';
@@ -47,39 +54,61 @@ export const getProxyEvents = defineRoute({
   },
 });
 
-function clientStreaming(path: string, operationId: string) {
-  return defineRoute({
-    method: 'get',
-    path,
-    operationId,
-    summary: 'Streaming client API for backend SDKs',
-    description:
-      "Unleash's streaming client API, as unleash-client 6.x uses it with `experimentalMode: { type: 'streaming' }`: an `unleash-connected` event with a hydration (every feature and segment), then an `unleash-updated` event per change with the features and segments that changed. Event ids are flag configuration tags; a reconnect with `Last-Event-ID` gets the changes it missed (PROXY_STREAM_HISTORY_SIZE) or a new hydration.",
-    tag: 'Push',
-    security: ['serverToken'],
-    responses: {
-      200: {
-        description: 'The event stream.',
-        contentType: 'text/event-stream',
-        schema: { type: 'string' },
-        example:
-          'id: "Xx3kqbT8bMBbq9Tv"\nevent: unleash-connected\ndata: {"events":[{"type":"hydration","eventId":1,"features":[],"segments":[]}]}\n\n',
-      },
-      401: errorResponse('No server-side SDK token in Authorization.', missingServerToken()),
-      429: tooMany,
-      503: notReady,
-    },
-  });
-}
+const streamingDescription =
+  "Unleash's streaming client API, as unleash-client 6.x uses it with `experimentalMode: { type: 'streaming' }`: an `unleash-connected` event with a hydration (every feature and segment), then an `unleash-updated` event per change with the features and segments that changed. Event ids are flag configuration tags; a reconnect with `Last-Event-ID` gets the changes it missed (PROXY_STREAM_HISTORY_SIZE, per scope) or a new hydration.";
 
-export const getProxyClientStreaming = clientStreaming(
-  '/proxy/client/streaming',
-  'getProxyClientStreaming',
-);
-export const getApiClientStreaming = clientStreaming(
-  '/api/client/streaming',
-  'getApiClientStreaming',
-);
+const streamingAnswer = {
+  description: 'The event stream.',
+  contentType: 'text/event-stream',
+  schema: { type: 'string' },
+  example:
+    'id: "Xx3kqbT8bMBbq9Tv"\nevent: unleash-connected\ndata: {"events":[{"type":"hydration","eventId":1,"features":[],"segments":[]}]}\n\n',
+} as const;
+
+export const getProxyClientStreaming = defineRoute({
+  method: 'get',
+  path: '/proxy/client/streaming',
+  operationId: 'getProxyClientStreaming',
+  summary: 'Streaming client API for backend SDKs',
+  description: `${streamingDescription} The flags /proxy serves.`,
+  tag: 'Push',
+  security: ['serverToken'],
+  responses: {
+    200: streamingAnswer,
+    401: errorResponse('No server-side SDK token in Authorization.', missingServerToken()),
+    429: tooMany,
+    503: notReady,
+  },
+});
+
+export const getApiClientStreaming = defineRoute({
+  method: 'get',
+  path: '/api/client/streaming',
+  operationId: 'getApiClientStreaming',
+  summary: "Streaming client API for backend SDKs: a backend token's flags",
+  description: `${streamingDescription} With an Unleash backend token, the flags of its environment and projects (as /api/client/features), changes of other environments and projects never sent; with a server-side SDK token, the flags /proxy serves.`,
+  tag: 'Push',
+  security: ['backendToken', 'serverToken'],
+  responses: {
+    200: streamingAnswer,
+    401: errorResponse(
+      'Neither a server-side SDK token nor an Unleash backend token Unleash knows in Authorization.',
+      new InvalidTokenError('An Unleash backend token is required in the Authorization header.'),
+      new InvalidTokenError('The token is not a valid Unleash token.'),
+    ),
+    403: errorResponse(
+      'A token of another kind, or one for projects/environment no configured backend token covers.',
+      new WrongTokenTypeError('frontend', 'backend'),
+      new ScopeNotCoveredError('[web,shop]:production'),
+    ),
+    429: tooMany,
+    503: errorResponse(
+      'The flags (of the token scope) are not loaded yet, or Unleash cannot be asked about a new token.',
+      new NotReadyError(),
+      new TokenValidationUnavailableError(),
+    ),
+  },
+});
 
 export const STREAM_ROUTES: readonly RouteDefinition[] = [
   getProxyEvents,

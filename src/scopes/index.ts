@@ -26,11 +26,13 @@ import { type ResolvedToken, TokenResolver } from './token-resolver.js';
 export {
   ALL_FLAGS_SCOPE,
   ALL_PROJECTS,
+  callerScopeKey,
   covers,
   coversAllProjects,
   includesProject,
   reduceScopes,
   type Scope,
+  scopeFromKey,
   scopeKey,
   scopeLabel,
   scopeOf,

@@ -61,6 +61,7 @@ export class ScopeSync implements SyncedScopes {
   /** Filtered flag sets per scope key (`environment|projects`), with the environment set they came from. */
   private readonly filtered = new Map<string, { from: LiveFlagSet; set: LiveFlagSet }>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly rebuildListeners: (() => void)[] = [];
   private closed = false;
   /**
    * Offline, the one flag file serves every environment (as Edge's offline mode does), unless
@@ -163,8 +164,16 @@ export class ScopeSync implements SyncedScopes {
       ?.token;
   }
 
-  /** The flags a grant reads: its environment's set, filtered to its projects. */
-  flagSetFor(grant: TokenGrant): LiveFlagSet | undefined {
+  /**
+   * Calls `listener` after every rebuild of an environment's flags (a flag update of one of its
+   * scopes, from Unleash, a backup or a fleet peer), once the new set is in force.
+   */
+  onRebuild(listener: () => void): void {
+    this.rebuildListeners.push(listener);
+  }
+
+  /** The flags a grant (or any scope) reads: its environment's set, filtered to its projects. */
+  flagSetFor(grant: Pick<TokenGrant, 'environment' | 'projects'>): LiveFlagSet | undefined {
     const environmentSet = this.environmentSet(grant.environment);
     if (environmentSet === undefined || grant.projects.includes(ALL_PROJECTS)) {
       return environmentSet;
@@ -252,6 +261,7 @@ export class ScopeSync implements SyncedScopes {
       this.environments.set(environment, flags);
     }
     flags.update(union(snapshots));
+    for (const listener of this.rebuildListeners) listener();
   }
 
   private async validate(entry: SyncedScope, resolver: TokenResolver): Promise<void> {

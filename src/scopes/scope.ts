@@ -30,6 +30,24 @@ export function scopeKey(grant: {
   return `${environment}|${projects.join(',')}`;
 }
 
+/**
+ * The scope a `scopeKey` names; undefined for ALL_FLAGS_SCOPE or anything else. Environment
+ * and project names are URL-friendly in Unleash, so neither holds a `,`; the last `|` ends the
+ * environment.
+ */
+export function scopeFromKey(key: string): Scope | undefined {
+  const split = key.lastIndexOf('|');
+  if (split <= 0 || split === key.length - 1) return undefined;
+  return scopeOf(key.slice(0, split), key.slice(split + 1).split(','));
+}
+
+/** The scope key of a request: its Unleash token's grant, or the primary set without one. */
+export function callerScopeKey(
+  grant: { readonly environment: string; readonly projects: readonly string[] } | undefined,
+): string {
+  return grant === undefined ? ALL_FLAGS_SCOPE : scopeKey(grant);
+}
+
 /** A scope with its projects in canonical form (sorted, deduplicated, `*` alone). */
 export function scopeOf(environment: string, projects: readonly string[]): Scope {
   const unique = [...new Set(projects)].sort();

@@ -2,7 +2,8 @@ import { readJsonBody } from '../../http/json-body.js';
 import type { ProxyContext } from '../../http/state.js';
 import { presentedOfrepCredential } from '../../middleware/ofrep-auth.js';
 import type { StreamTokens } from '../../middleware/stream-auth.js';
-import { ALL_FLAGS_SCOPE, type FlagChangeNotifier } from '../../push/flag-change-notifier.js';
+import type { FlagChangeNotifier } from '../../push/flag-change-notifier.js';
+import { callerScopeKey } from '../../scopes/scope.js';
 import type { EvaluationEndpoint, FlagSelection, FlagSetResolver } from '../evaluation-endpoint.js';
 import { flagShapes } from './flag-shapes.js';
 import { type MappingOptions, type OfrepEvaluation, toOfrepEvaluation } from './map-evaluation.js';
@@ -82,7 +83,7 @@ export function ofrepBulkEndpoint({
       }
       const wanted = ctx.query.flagConfigEtag;
       if (typeof wanted === 'string' && wanted !== '') {
-        await notifier.waitForEtag(ALL_FLAGS_SCOPE, wanted, FLAG_CONFIG_WAIT_MS);
+        await notifier.waitForEtag(callerScopeKey(ctx.state.grant), wanted, FLAG_CONFIG_WAIT_MS);
       }
       const token = streams.tokens.tokenFor(presentedOfrepCredential((name) => ctx.get(name)));
       return { context, selection: { eventStreamUri: `${streams.eventsPath}?token=${token}` } };
