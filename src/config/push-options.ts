@@ -37,6 +37,6 @@ export const PUSH_OPTIONS = {
     env: ['PROXY_STREAM_HISTORY_SIZE'],
     parser: integer(1, 10_000),
     default: 100,
-    doc: 'Flag changes kept for backend SDKs that reconnect with Last-Event-ID; an older id gets a full hydration.',
+    doc: 'Flag changes kept per scope for backend SDKs that reconnect with Last-Event-ID; an older id gets a full hydration.',
   }),
 } as const;
