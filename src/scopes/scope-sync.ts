@@ -11,9 +11,10 @@ import type {
   Strategy,
 } from '../unleash/types.js';
 import type { UpstreamTracer } from '../unleash/upstream-tracer.js';
+import { type ConfiguredTokenProblem, reportConfiguredToken } from './configured-token-report.js';
 import { ALL_PROJECTS, reduceScopes, type Scope, scopeKey, scopeLabel, scopeOf } from './scope.js';
 import type { SyncedScopes, TokenGrant } from './token-access.js';
-import type { ResolvedToken, TokenResolver } from './token-resolver.js';
+import type { Resolution, ResolvedToken, TokenResolver } from './token-resolver.js';
 import { readTokenClaim } from './unleash-token.js';
 
 /** One configured backend token and its sync with Unleash. */
@@ -264,26 +265,37 @@ export class ScopeSync implements SyncedScopes {
     for (const listener of this.rebuildListeners) listener();
   }
 
-  private async validate(entry: SyncedScope, resolver: TokenResolver): Promise<void> {
+  private async validate(
+    entry: SyncedScope,
+    resolver: TokenResolver,
+    noValidationReported = false,
+  ): Promise<void> {
     const resolution = await resolver.resolve(entry.token);
     if (this.closed) return;
+    const problem = configuredTokenProblem(resolution);
+    if (problem?.kind === 'not-confirmed') {
+      reportConfiguredToken(this.settings.logger, entry, problem);
+      this.deactivate(entry);
+      return;
+    }
     if (resolution.status === 'unavailable') {
-      const timer = setTimeout(() => {
-        this.retryTimers.delete(timer);
-        void this.validate(entry, resolver);
-      }, RETRY_VALIDATION_MS);
+      // Without the endpoint, asked again now and then (Unleash may be upgraded), said once.
+      const noValidation = problem?.kind === 'no-validation';
+      if (noValidation && !noValidationReported) {
+        reportConfiguredToken(this.settings.logger, entry, problem);
+      }
+      const timer = setTimeout(
+        () => {
+          this.retryTimers.delete(timer);
+          void this.validate(entry, resolver, noValidationReported || noValidation);
+        },
+        noValidation ? RETRY_VALIDATION_MS * 10 : RETRY_VALIDATION_MS,
+      );
       timer.unref();
       this.retryTimers.add(timer);
       return;
     }
-    if (resolution.status === 'invalid' || resolution.token.kind !== 'backend') {
-      this.settings.logger.error(
-        { scope: entry.scope ? scopeLabel(entry.scope) : '[]' },
-        'a configured token is not a backend token Unleash knows; its scope is not served',
-      );
-      this.deactivate(entry);
-      return;
-    }
+    if (resolution.status !== 'valid') return;
     const environment = entry.scope?.environment;
     entry.scope = resolution.token.scope;
     this.rebuild(entry);
@@ -322,6 +334,24 @@ export class ScopeSync implements SyncedScopes {
       this.rebuild(entry);
     }
   }
+}
+
+/** Whether Unleash's answer about a configured token is a problem the log must tell. */
+function configuredTokenProblem(resolution: Resolution): ConfiguredTokenProblem | undefined {
+  if (resolution.status === 'invalid') {
+    return { kind: 'not-confirmed', reason: "absent from /edge/validate's answer" };
+  }
+  if (resolution.status === 'valid') {
+    return resolution.token.kind === 'backend'
+      ? undefined
+      : { kind: 'not-confirmed', reason: `a token of kind ${resolution.token.kind}` };
+  }
+  const status = resolution.upstreamStatus;
+  if (status === 404) return { kind: 'no-validation' };
+  if (status === 401 || status === 403) {
+    return { kind: 'not-confirmed', reason: `/edge/validate answered ${status}` };
+  }
+  return undefined;
 }
 
 /** The flags of several scopes of one environment: each flag once, the first scope's copy. */

@@ -1,5 +1,9 @@
 import { describeError, type Logger } from '../logger.js';
-import type { TokenValidator, ValidatedToken } from '../unleash/token-validation.js';
+import {
+  TokenValidationError,
+  type TokenValidator,
+  type ValidatedToken,
+} from '../unleash/token-validation.js';
 import { type Scope, scopeOf } from './scope.js';
 
 /** What a token may do: frontend tokens read evaluated flags, backend tokens flag definitions. */
@@ -17,8 +21,12 @@ export interface ResolvedToken {
 export type Resolution =
   | { readonly status: 'valid'; readonly token: ResolvedToken }
   | { readonly status: 'invalid' }
-  /** Unleash could not be asked and the token is not in the cache: neither yes nor no. */
-  | { readonly status: 'unavailable' };
+  /**
+   * Unleash could not be asked and the token is not in the cache: neither yes nor no.
+   * `upstreamStatus`: the HTTP status of the validation when Unleash answered one (404: an
+   * Unleash without `/edge/validate`).
+   */
+  | { readonly status: 'unavailable'; readonly upstreamStatus?: number };
 
 export interface TokenResolverSettings {
   /** Absent in offline mode: then only trusted tokens are valid. */
@@ -78,6 +86,7 @@ export class TokenResolver {
   private readonly maxCached: number;
   private timer: NodeJS.Timeout | undefined;
   private revalidation: Promise<void> | undefined;
+  private noEndpointReported = false;
 
   constructor(private readonly settings: TokenResolverSettings) {
     this.trusted = new Map((settings.trusted ?? []).map((token) => [token.secret, token]));
@@ -181,13 +190,17 @@ export class TokenResolver {
     this.batch.secrets.add(secret);
     const batch = this.batch;
     // A batch larger than one request may fail halfway: the tokens answered before stay known.
-    const failed = await batch.done.then(
-      () => false,
-      () => true,
+    const failure = await batch.done.then(
+      () => undefined,
+      (error: unknown) => ({ error }),
     );
     const known = this.valid.get(secret);
     if (known !== undefined) return { status: 'valid', token: known };
-    return failed && !this.invalidUntil.has(secret) ? UNAVAILABLE : INVALID;
+    if (failure === undefined || this.invalidUntil.has(secret)) return INVALID;
+    const { error } = failure;
+    return error instanceof TokenValidationError && error.status !== undefined
+      ? { status: 'unavailable', upstreamStatus: error.status }
+      : UNAVAILABLE;
   }
 
   private async validateBatch(secrets: readonly string[]): Promise<void> {
@@ -199,7 +212,11 @@ export class TokenResolver {
       try {
         answer = await validate(chunk);
       } catch (error) {
-        this.settings.logger.warn(
+        // An Unleash without the endpoint stays so: said once, then only at debug level.
+        const noEndpoint = error instanceof TokenValidationError && error.status === 404;
+        const level = noEndpoint && this.noEndpointReported ? 'debug' : 'warn';
+        this.noEndpointReported ||= noEndpoint;
+        this.settings.logger[level](
           { error: describeError(error) },
           'cannot validate tokens with Unleash now',
         );

@@ -16,7 +16,15 @@ export interface ValidatedToken {
 /** Asks Unleash which of these tokens are valid; the ones it does not return are not. */
 export type TokenValidator = (tokens: readonly string[]) => Promise<readonly ValidatedToken[]>;
 
-export class TokenValidationError extends Error {}
+/** Unleash could not answer a validation; `status` is the HTTP status when it answered one. */
+export class TokenValidationError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
 
 export interface TokenValidatorSettings {
   /** The Unleash API URL (`.../api`), as UNLEASH_URL. */
@@ -75,7 +83,7 @@ export function createTokenValidator(settings: TokenValidatorSettings): TokenVal
       );
     }
     if (status !== 200) {
-      throw new TokenValidationError(`token validation at ${url} answered ${status}`);
+      throw new TokenValidationError(`token validation at ${url} answered ${status}`, status);
     }
     return readValidatedTokens(body, new Set(tokens));
   };

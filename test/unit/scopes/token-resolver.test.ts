@@ -106,7 +106,10 @@ describe('TokenResolver against an upstream on 127.0.0.1', () => {
     expect(await resolver.resolve('*:development.new')).toEqual({ status: 'unavailable' });
     await upstream.start();
     upstream.validationFault = { kind: 'status', status: 500 };
-    expect(await resolver.resolve('*:development.new')).toEqual({ status: 'unavailable' });
+    expect(await resolver.resolve('*:development.new')).toEqual({
+      status: 'unavailable',
+      upstreamStatus: 500,
+    });
     await resolver.revalidate();
     expect((await resolver.resolve(FRONTEND.token)).status).toBe('valid');
   });
