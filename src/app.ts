@@ -187,7 +187,11 @@ export function assembleApp(
       notifier,
       pipeline: ofrepPipeline,
       push,
-      unleashTokens: { access: tokens.access, metrics: sdkAndBackstage.metrics },
+      unleashTokens: {
+        access: tokens.access,
+        metrics: sdkAndBackstage.metrics,
+        onRevoked: (listener) => tokens.resolver.onRevoked(listener),
+      },
     }),
     ...tokenDialects({
       config,

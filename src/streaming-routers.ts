@@ -1,7 +1,9 @@
 import type Router from '@koa/router';
 import type { ProxyConfig } from './config/load-config.js';
 import type { EvaluationPipeline } from './dialects/evaluation-endpoint.js';
+import { frontendStreamRoutes } from './dialects/frontend/frontend-stream-routes.js';
 import { ofrepRoutes } from './dialects/ofrep/ofrep-routes.js';
+import { ofrepStreamLinks } from './dialects/ofrep/ofrep-stream-link.js';
 import type { LiveFlags } from './evaluation/live-flags.js';
 import type { ProxyState } from './http/state.js';
 import type { ProxyMetrics } from './metrics/prometheus.js';
@@ -12,11 +14,14 @@ import type { RateLimitGuards } from './middleware/rate-limit.js';
 import { requireReady } from './middleware/readiness.js';
 import { requireServerToken, requireServerTokenOr } from './middleware/sdk-auth.js';
 import {
+  frontendStreamToken,
+  ofrepStreamToken,
+  requireOfrepStreamCredential,
   requireStreamCredential,
   requireStreamsEnabled,
   StreamTokens,
 } from './middleware/stream-auth.js';
-import { requireUnleashToken } from './middleware/unleash-token-auth.js';
+import { requireUnleashToken, unleashTokenId } from './middleware/unleash-token-auth.js';
 import type { Push } from './push/create-push.js';
 import type { FlagChangeNotifier } from './push/flag-change-notifier.js';
 import { streamRoutes } from './routes/stream-routes.js';
@@ -25,7 +30,7 @@ import type { TokenAccess } from './scopes/index.js';
 /**
  * OFREP (its evaluations and its event stream) and the event streams of the Unleash SDKs.
  * OFREP takes its key as Bearer, bare Authorization or X-API-Key; a browser's stream takes it
- * in the URL, as a token derived from the key.
+ * in the URL: a token derived from a client key, or the frontend token itself (public by design).
  */
 export function streamingRouters(parts: {
   config: ProxyConfig;
@@ -37,10 +42,18 @@ export function streamingRouters(parts: {
   /** Grant-aware (client keys read the default flag set, frontend tokens their scope's). */
   pipeline: EvaluationPipeline;
   push: Push;
-  unleashTokens: { access: TokenAccess; metrics: ProxyMetrics };
+  unleashTokens: {
+    access: TokenAccess;
+    metrics: ProxyMetrics;
+    /** Tells of tokens Unleash revoked: their open streams end. */
+    onRevoked: (listener: (token: { readonly secret: string }) => void) => void;
+  };
 }): Router<ProxyState>[] {
   const { config, flags, checker, push, rateLimits } = parts;
   const streamTokens = new StreamTokens(checker, parts.clientKeys);
+  parts.unleashTokens.onRevoked((token) =>
+    push.refetchStreams.endStreamsOf(unleashTokenId(token.secret)),
+  );
   // 503 not ready, then 401 no valid credential, then 501 disabled, as on every API route.
   const streamsEnabled = requireStreamsEnabled(config.streamsEnabled);
   const frontendGuards = [
@@ -56,7 +69,7 @@ export function streamingRouters(parts: {
         notifier: parts.notifier,
         flagSetOf: parts.pipeline.flagSetOf,
         streams: config.streamsEnabled
-          ? { tokens: streamTokens, eventsPath: `${config.proxyBasePath}/ofrep/v1/events` }
+          ? ofrepStreamLinks(streamTokens, `${config.proxyBasePath}/ofrep/v1/events`)
           : undefined,
       },
       pipeline: parts.pipeline,
@@ -74,8 +87,24 @@ export function streamingRouters(parts: {
         countEnvironment(parts.unleashTokens.metrics, 'frontend'), // token callers only
       ],
       push,
-      streamGuards: frontendGuards,
+      streamGuards: [
+        requireReady(flags),
+        requireOfrepStreamCredential(
+          streamTokens,
+          config.clientKeysHeaderName,
+          requireUnleashToken(parts.unleashTokens.access, 'frontend', ofrepStreamToken),
+        ),
+        streamsEnabled,
+      ],
     }),
+    // Frontend tokens, in the URL or Authorization, as the frontend API checks them.
+    frontendStreamRoutes(push, [
+      requireReady(flags),
+      ...rateLimits.beforeAuth,
+      requireUnleashToken(parts.unleashTokens.access, 'frontend', frontendStreamToken),
+      ...rateLimits.afterAuth,
+      streamsEnabled,
+    ]),
     streamRoutes({
       push,
       frontendGuards,

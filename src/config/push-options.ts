@@ -13,7 +13,7 @@ export const PUSH_OPTIONS = {
     env: ['PROXY_STREAMS_ENABLED'],
     parser: boolean,
     default: true,
-    doc: 'Serve the event streams (OFREP `eventStreams`, /proxy/events, /proxy/client/streaming and /api/client/streaming). false: no stream routes, and OFREP answers advertise none.',
+    doc: 'Serve the event streams (OFREP `eventStreams`, /proxy/events, /api/frontend/events, /proxy/client/streaming and /api/client/streaming). false: no stream routes, and OFREP answers advertise none.',
   }),
   streamMaxConnections: option({
     env: ['PROXY_STREAM_MAX_CONNECTIONS'],

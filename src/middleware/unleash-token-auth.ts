@@ -20,7 +20,12 @@ export function requireUnleashToken(
     const grant = await access.authorize(presented(ctx), kind);
     ctx.state.grant = grant;
     ctx.state.credential = 'unleash-token';
-    ctx.state.credentialId = hash('sha256', grant.token.secret, 'hex').slice(0, 16);
+    ctx.state.credentialId = unleashTokenId(grant.token.secret);
     await next();
   };
+}
+
+/** The non-reversible id of an Unleash token in `ctx.state.credentialId`. */
+export function unleashTokenId(secret: string): string {
+  return hash('sha256', secret, 'hex').slice(0, 16);
 }

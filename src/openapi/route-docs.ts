@@ -1,5 +1,8 @@
 import { CLIENT_API_ROUTES } from '../dialects/client-api/client-api-definitions.js';
-import { FRONTEND_ROUTES } from '../dialects/frontend/frontend-definitions.js';
+import {
+  FRONTEND_ROUTES,
+  FRONTEND_STREAM_ROUTES,
+} from '../dialects/frontend/frontend-definitions.js';
 import { OFREP_ROUTES } from '../dialects/ofrep/ofrep-definitions.js';
 import { PROXY_ROUTES } from '../dialects/proxy/proxy-definitions.js';
 import { BACKSTAGE_ROUTES } from '../routes/backstage-definitions.js';
@@ -19,6 +22,7 @@ export const ROUTE_DEFINITIONS: readonly RouteDefinition[] = [
   ...OFREP_ROUTES,
   ...STREAM_ROUTES,
   ...FRONTEND_ROUTES,
+  ...FRONTEND_STREAM_ROUTES,
   ...CLIENT_API_ROUTES,
   ...HEALTH_ROUTES,
   ...CLIENT_ROUTES,

@@ -26,6 +26,8 @@ export function refetchFrame(etag: string, changedAt: Date): string {
  */
 export class RefetchStreams {
   private readonly byScope = new Map<string, Set<SseConnection>>();
+  /** The streams of each credential (`ctx.state.credentialId`), to end when it is revoked. */
+  private readonly byCredential = new Map<string, Set<SseConnection>>();
 
   constructor(
     private readonly hub: SseHub,
@@ -43,11 +45,34 @@ export class RefetchStreams {
     }
     streams.add(connection);
     connection.onClose(() => streams.delete(connection));
+    this.remember(ctx.state.credentialId, connection);
     const lastEventId = ctx.get('Last-Event-ID');
     const current = this.notifier.current(scope);
     if (lastEventId !== '' && current !== undefined && lastEventId !== flagConfigEtag(current)) {
       connection.send(refetchFrame(flagConfigEtag(current), current.updatedAt));
     }
+  }
+
+  /**
+   * Ends the streams opened with a credential that no longer holds (an Unleash token revoked):
+   * their clients reconnect and are refused, as its other requests are.
+   */
+  endStreamsOf(credentialId: string): void {
+    for (const connection of [...(this.byCredential.get(credentialId) ?? [])]) connection.close();
+  }
+
+  private remember(credentialId: string | undefined, connection: SseConnection): void {
+    if (credentialId === undefined) return;
+    let streams = this.byCredential.get(credentialId);
+    if (streams === undefined) {
+      streams = new Set();
+      this.byCredential.set(credentialId, streams);
+    }
+    streams.add(connection);
+    connection.onClose(() => {
+      streams.delete(connection);
+      if (streams.size === 0) this.byCredential.delete(credentialId);
+    });
   }
 
   private broadcast(change: FlagChange): void {

@@ -81,8 +81,14 @@ describe('OFREP with Unleash frontend tokens, as /api/frontend takes them', () =
       expect(bulk.status).toBe(200);
       // production's flags, disabled ones included; not development's, not project shop's
       expect(keys(bulk.body).sort()).toEqual(['prod-web', 'prod-web-off']);
-      // streams follow client keys only (yet): nothing advertised to a token's caller
-      expect(bulk.body.eventStreams).toBeUndefined();
+      // the stream of the token's scope, with the token (public by design) in its URL
+      expect(bulk.body.eventStreams).toEqual([
+        {
+          type: 'sse',
+          endpoint: { requestUri: `/ofrep/v1/events?token=${encodeURIComponent(FRONT_WEB_PROD)}` },
+          inactivityDelaySec: 120,
+        },
+      ]);
     }
     const one = await post('flags/prod-web', { authorization: `Bearer ${FRONT_WEB_PROD}` });
     expect(one).toMatchObject({ status: 200, body: { key: 'prod-web', value: true } });

@@ -1,10 +1,13 @@
 import {
+  EndpointDisabledError,
   InvalidTokenError,
   NotFoundError,
+  NotReadyError,
   ScopeNotCoveredError,
   TokenValidationUnavailableError,
   WrongTokenTypeError,
 } from '../../errors.js';
+import { TooManyStreamsError } from '../../push/sse-hub.js';
 import { postClientMetrics, postClientRegister } from '../../routes/client-definitions.js';
 import {
   defineRoute,
@@ -108,4 +111,60 @@ function routesUnder(prefix: string, id: string): RouteDefinition[] {
 export const FRONTEND_ROUTES: readonly RouteDefinition[] = [
   ...routesUnder('/api/frontend', 'Frontend'),
   ...routesUnder('/api/proxy', 'EdgeProxy'),
+];
+
+const tooManyStreams = {
+  ...errorResponse(
+    'This instance holds PROXY_STREAM_MAX_CONNECTIONS streams: poll instead.',
+    new TooManyStreamsError(5),
+  ),
+  headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } },
+} satisfies ResponseDoc;
+
+/** The "refetch" stream next to a frontend prefix. */
+function eventsUnder(prefix: string, id: string): RouteDefinition {
+  return defineRoute({
+    method: 'get',
+    path: `${prefix}/events`,
+    operationId: `get${id}Events`,
+    summary: "Event stream: refetch when the token's flags change",
+    description:
+      'Server-sent events for Unleash frontend SDKs with a frontend token: a `message` event `{"type":"refetchEvaluation","etag":...,"lastModified":...}` whenever the flags of the token\'s environment and projects change (a change elsewhere sends nothing); call `updateToggles()` on it (see the README). Browsers pass the token as `token` in the URL (EventSource sends no headers; frontend tokens are public by design); other clients may send it in Authorization. Checked as on the frontend API: the same statuses and bodies. Comment lines keep it alive; it ends after PROXY_STREAM_MAX_AGE_MS and the browser reconnects. Not an Unleash or Edge path: this proxy\'s own.',
+    tag: 'Push',
+    security: ['frontendToken'],
+    parameters: [
+      {
+        name: 'token',
+        in: 'query',
+        description: 'The frontend token, when it is not sent in Authorization.',
+        schema: { type: 'string' },
+      },
+    ],
+    responses: {
+      200: {
+        description: 'The event stream.',
+        contentType: 'text/event-stream',
+        schema: { type: 'string' },
+        example:
+          'id: "Xx3kqbT8bMBbq9Tv"\ndata: {"type":"refetchEvaluation","etag":"\\"Xx3kqbT8bMBbq9Tv\\"","lastModified":1771622898}\n\n',
+      },
+      ...tokenResponses('frontend'),
+      429: tooManyStreams,
+      501: errorResponse(
+        'PROXY_STREAMS_ENABLED=false.',
+        new EndpointDisabledError('PROXY_STREAMS_ENABLED'),
+      ),
+      503: errorResponse(
+        'The flags are not loaded yet, or Unleash cannot be asked about a new token.',
+        new NotReadyError(),
+        new TokenValidationUnavailableError(),
+      ),
+    },
+  });
+}
+
+/** The event streams next to the frontend API, mounted with the other streams. */
+export const FRONTEND_STREAM_ROUTES: readonly RouteDefinition[] = [
+  eventsUnder('/api/frontend', 'Frontend'),
+  eventsUnder('/api/proxy', 'EdgeProxy'),
 ];

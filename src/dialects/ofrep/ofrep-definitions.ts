@@ -1,6 +1,7 @@
 import type { HeadersObject, ParameterObject } from 'openapi3-ts/oas31';
 import {
   type AppError,
+  EndpointDisabledError,
   InvalidTokenError,
   MalformedJsonError,
   NotReadyError,
@@ -12,11 +13,8 @@ import {
   WrongTokenTypeError,
 } from '../../errors.js';
 import { errorBody } from '../../middleware/error-handler.js';
-import {
-  ForbiddenCredentialError,
-  missingOfrepCredential,
-  missingStreamCredential,
-} from '../../middleware/ofrep-auth.js';
+import { ForbiddenCredentialError, missingOfrepCredential } from '../../middleware/ofrep-auth.js';
+import { missingOfrepStreamCredential } from '../../middleware/stream-auth.js';
 import { TooManyStreamsError } from '../../push/sse-hub.js';
 import {
   defineRoute,
@@ -207,15 +205,15 @@ export const ofrepEvents = defineRoute({
   operationId: 'ofrepEvents',
   summary: 'OFREP: event stream of flag changes',
   description:
-    'Server-sent events (OFREP ADR 0008): a `message` event `{"type":"refetchEvaluation","etag":...,"lastModified":...}` whenever the flags of the caller change. The URL comes from `eventStreams` in a bulk answer; its `token` is derived from the key. Comment lines keep the connection alive; streams end after PROXY_STREAM_MAX_AGE_MS and clients reconnect.',
+    'Server-sent events (OFREP ADR 0008): a `message` event `{"type":"refetchEvaluation","etag":...,"lastModified":...}` whenever the flags of the caller change (for a frontend token, those of its environment and projects). The URL comes from `eventStreams` in a bulk answer: for a client key its `token` is derived from the key; for an Unleash frontend token it is the token itself (public by design), checked as on the frontend API. Comment lines keep the connection alive; streams end after PROXY_STREAM_MAX_AGE_MS and clients reconnect.',
   tag: 'OFREP',
   security: [],
   parameters: [
     {
       name: 'token',
       in: 'query',
-      required: true,
-      description: 'The stream token from `eventStreams` (or a client key).',
+      description:
+        'The stream credential from `eventStreams`: the stream token of a client key, or an Unleash frontend token. Without it, the credential in Authorization or X-API-Key.',
       schema: { type: 'string' },
     },
   ],
@@ -227,7 +225,24 @@ export const ofrepEvents = defineRoute({
       example:
         'id: "Xx3kqbT8bMBbq9Tv"\ndata: {"type":"refetchEvaluation","etag":"\\"Xx3kqbT8bMBbq9Tv\\"","lastModified":1771622898}\n\n',
     },
-    401: ofrepError('No valid stream token.', [missingStreamCredential()]),
+    401: ofrepError(
+      'No credential, or one neither a client key nor a frontend token known to Unleash.',
+      [
+        missingOfrepStreamCredential(),
+        new InvalidTokenError('The token is not a valid Unleash token.'),
+      ],
+    ),
+    403: ofrepError(
+      'A server-side SDK token, an Unleash token of another kind, or a scope not covered.',
+      [
+        new ForbiddenCredentialError(),
+        new WrongTokenTypeError('backend', 'frontend'),
+        new ScopeNotCoveredError('[web,shop]:production'),
+      ],
+    ),
+    501: ofrepError('PROXY_STREAMS_ENABLED=false.', [
+      new EndpointDisabledError('PROXY_STREAMS_ENABLED'),
+    ]),
     429: {
       ...ofrepError('This instance holds PROXY_STREAM_MAX_CONNECTIONS streams.', [
         new TooManyStreamsError(5),

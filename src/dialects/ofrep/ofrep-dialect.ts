@@ -1,13 +1,11 @@
 import { readJsonBody } from '../../http/json-body.js';
 import type { ProxyContext } from '../../http/state.js';
-import { presentedOfrepCredential } from '../../middleware/ofrep-auth.js';
-import type { StreamTokens } from '../../middleware/stream-auth.js';
 import type { FlagChangeNotifier } from '../../push/flag-change-notifier.js';
-import { callerScopeKey } from '../../scopes/scope.js';
 import type { EvaluationEndpoint, FlagSelection, FlagSetResolver } from '../evaluation-endpoint.js';
 import { flagShapes } from './flag-shapes.js';
 import { type MappingOptions, type OfrepEvaluation, toOfrepEvaluation } from './map-evaluation.js';
 import { FlagNotFoundError, FlagPayloadError } from './ofrep-errors.js';
+import type { OfrepStreamLinks } from './ofrep-stream-link.js';
 import { readOfrepContext } from './read-request.js';
 
 /** How long a refetch announced with a newer `flagConfigEtag` waits for those flags here. */
@@ -27,8 +25,8 @@ export interface OfrepDialectSettings {
   readonly mapping: MappingOptions;
   readonly notifier: FlagChangeNotifier;
   readonly flagSetOf: FlagSetResolver;
-  /** Present when event streams are served: `eventsPath` is the stream route with the base path. */
-  readonly streams: { readonly tokens: StreamTokens; readonly eventsPath: string } | undefined;
+  /** Present when event streams are served: the stream a bulk answer advertises to its caller. */
+  readonly streams: OfrepStreamLinks | undefined;
 }
 
 async function readContext(ctx: ProxyContext, bodyLimitBytes: number) {
@@ -76,17 +74,13 @@ export function ofrepBulkEndpoint({
   return {
     read: async (ctx) => {
       const context = await readContext(ctx, bodyLimitBytes);
-      // Streams follow the client keys' flags only: an Unleash token's caller polls (no stream
-      // advertised, so no flagConfigEtag from a refetch event to wait for).
-      if (streams === undefined || ctx.state.grant !== undefined) {
-        return { context, selection: {} };
-      }
+      if (streams === undefined) return { context, selection: {} };
+      const link = streams(ctx);
       const wanted = ctx.query.flagConfigEtag;
       if (typeof wanted === 'string' && wanted !== '') {
-        await notifier.waitForEtag(callerScopeKey(ctx.state.grant), wanted, FLAG_CONFIG_WAIT_MS);
+        await notifier.waitForEtag(link.scope, wanted, FLAG_CONFIG_WAIT_MS);
       }
-      const token = streams.tokens.tokenFor(presentedOfrepCredential((name) => ctx.get(name)));
-      return { context, selection: { eventStreamUri: `${streams.eventsPath}?token=${token}` } };
+      return { context, selection: { eventStreamUri: link.uri } };
     },
     render: (toggles, { eventStreamUri }, flagSet) => {
       const shapes = flagShapes(flagSet.snapshot);

@@ -2,8 +2,8 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { ProxyContext, ProxyState } from '../../http/state.js';
 import type { Push } from '../../push/create-push.js';
-import { ALL_FLAGS_SCOPE } from '../../push/flag-change-notifier.js';
 import { addRoute } from '../../routing/define-route.js';
+import { callerScopeKey } from '../../scopes/scope.js';
 import { type EvaluationPipeline, evaluationHandler } from '../evaluation-endpoint.js';
 import {
   evaluateOfrepFlag,
@@ -23,7 +23,10 @@ export interface OfrepRoutesDeps {
   /** Readiness, rate limits and the OFREP credential (Bearer, bare Authorization, X-API-Key). */
   readonly guards: readonly Middleware<ProxyState>[];
   readonly push: Push;
-  /** Readiness, then the stream token of the URL, then PROXY_STREAMS_ENABLED. */
+  /**
+   * Readiness, then the stream credential (a client key's stream token, or a frontend token, in
+   * the URL or the headers), then PROXY_STREAMS_ENABLED.
+   */
   readonly streamGuards: readonly Middleware<ProxyState>[];
 }
 
@@ -64,7 +67,7 @@ export function ofrepRoutes({
     ofrepErrors(() => undefined),
     ...streamGuards,
     (ctx) => {
-      push.refetchStreams.open(ctx, ALL_FLAGS_SCOPE);
+      push.refetchStreams.open(ctx, callerScopeKey(ctx.state.grant));
     },
   );
   return router;
