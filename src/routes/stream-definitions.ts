@@ -9,12 +9,27 @@ import {
 } from '../errors.js';
 import { missingServerToken } from '../middleware/sdk-auth.js';
 import { TooManyStreamsError } from '../push/sse-hub.js';
-import { defineRoute, errorResponse, type RouteDefinition } from '../routing/define-route.js';
+import {
+  defineRoute,
+  errorResponse,
+  type ResponseDoc,
+  type RouteDefinition,
+} from '../routing/define-route.js';
 
 const retryAfter: HeadersObject = {
   'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' },
 };
-const tooMany = {
+/** The 200 of the "refetch" streams (/proxy/events, /api/frontend/events, OFREP's). */
+export const refetchStream: ResponseDoc = {
+  description: 'The event stream.',
+  contentType: 'text/event-stream',
+  schema: { type: 'string' },
+  example:
+    'id: "Xx3kqbT8bMBbq9Tv"\ndata: {"type":"refetchEvaluation","etag":"\\"Xx3kqbT8bMBbq9Tv\\"","lastModified":1771622898}\n\n',
+};
+
+/** The 429 of a stream past PROXY_STREAM_MAX_CONNECTIONS. */
+export const tooManyStreams = {
   ...errorResponse(
     'This instance holds PROXY_STREAM_MAX_CONNECTIONS streams: poll instead.',
     new TooManyStreamsError(5),
@@ -41,15 +56,9 @@ export const getProxyEvents = defineRoute({
     },
   ],
   responses: {
-    200: {
-      description: 'The event stream.',
-      contentType: 'text/event-stream',
-      schema: { type: 'string' },
-      example:
-        'id: "Xx3kqbT8bMBbq9Tv"\ndata: {"type":"refetchEvaluation","etag":"\\"Xx3kqbT8bMBbq9Tv\\"","lastModified":1771622898}\n\n',
-    },
+    200: refetchStream,
     401: errorResponse('No valid client key.', new UnauthorizedError()),
-    429: tooMany,
+    429: tooManyStreams,
     503: notReady,
   },
 });
@@ -76,7 +85,7 @@ export const getProxyClientStreaming = defineRoute({
   responses: {
     200: streamingAnswer,
     401: errorResponse('No server-side SDK token in Authorization.', missingServerToken()),
-    429: tooMany,
+    429: tooManyStreams,
     503: notReady,
   },
 });
@@ -101,7 +110,7 @@ export const getApiClientStreaming = defineRoute({
       new WrongTokenTypeError('frontend', 'backend'),
       new ScopeNotCoveredError('[web,shop]:production'),
     ),
-    429: tooMany,
+    429: tooManyStreams,
     503: errorResponse(
       'The flags (of the token scope) are not loaded yet, or Unleash cannot be asked about a new token.',
       new NotReadyError(),

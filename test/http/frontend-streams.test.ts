@@ -419,3 +419,29 @@ describe('frontend token streams with PROXY_STREAMS_ENABLED=false, traced', () =
     }
   });
 });
+
+describe("frontend token streams and the instance's stream limits", () => {
+  let upstream: TwoEnvironments;
+  let proxy: RunningProxy;
+  beforeAll(async () => {
+    upstream = await new TwoEnvironments().start();
+    proxy = await startProxy({
+      ...proxyOptions(upstream.fake),
+      streamHeartbeatMs: 100,
+      streamMaxAgeMs: 1_000,
+    });
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await upstream?.fake.stop();
+  });
+
+  it('sends heartbeats and ends the stream at its maximum age, as on every stream', async () => {
+    const reader = await openSse(streamUrl(proxy, FRONT_DEV));
+    expect(reader.response.status).toBe(200);
+    let event = await reader.next();
+    while (event.comment === undefined) event = await reader.next();
+    await reader.ended; // PROXY_STREAM_MAX_AGE_MS, checked on a heartbeat
+    reader.close();
+  });
+});

@@ -7,8 +7,8 @@ import {
   TokenValidationUnavailableError,
   WrongTokenTypeError,
 } from '../../errors.js';
-import { TooManyStreamsError } from '../../push/sse-hub.js';
 import { postClientMetrics, postClientRegister } from '../../routes/client-definitions.js';
+import { refetchStream, tooManyStreams } from '../../routes/stream-definitions.js';
 import {
   defineRoute,
   errorResponse,
@@ -113,14 +113,6 @@ export const FRONTEND_ROUTES: readonly RouteDefinition[] = [
   ...routesUnder('/api/proxy', 'EdgeProxy'),
 ];
 
-const tooManyStreams = {
-  ...errorResponse(
-    'This instance holds PROXY_STREAM_MAX_CONNECTIONS streams: poll instead.',
-    new TooManyStreamsError(5),
-  ),
-  headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } },
-} satisfies ResponseDoc;
-
 /** The "refetch" stream next to a frontend prefix. */
 function eventsUnder(prefix: string, id: string): RouteDefinition {
   return defineRoute({
@@ -141,13 +133,7 @@ function eventsUnder(prefix: string, id: string): RouteDefinition {
       },
     ],
     responses: {
-      200: {
-        description: 'The event stream.',
-        contentType: 'text/event-stream',
-        schema: { type: 'string' },
-        example:
-          'id: "Xx3kqbT8bMBbq9Tv"\ndata: {"type":"refetchEvaluation","etag":"\\"Xx3kqbT8bMBbq9Tv\\"","lastModified":1771622898}\n\n',
-      },
+      200: refetchStream,
       ...tokenResponses('frontend'),
       429: tooManyStreams,
       501: errorResponse(

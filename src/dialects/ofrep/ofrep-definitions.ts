@@ -16,6 +16,7 @@ import { errorBody } from '../../middleware/error-handler.js';
 import { ForbiddenCredentialError, missingOfrepCredential } from '../../middleware/ofrep-auth.js';
 import { missingOfrepStreamCredential } from '../../middleware/stream-auth.js';
 import { TooManyStreamsError } from '../../push/sse-hub.js';
+import { refetchStream } from '../../routes/stream-definitions.js';
 import {
   defineRoute,
   jsonResponse,
@@ -218,13 +219,7 @@ export const ofrepEvents = defineRoute({
     },
   ],
   responses: {
-    200: {
-      description: 'The event stream.',
-      contentType: 'text/event-stream',
-      schema: { type: 'string' },
-      example:
-        'id: "Xx3kqbT8bMBbq9Tv"\ndata: {"type":"refetchEvaluation","etag":"\\"Xx3kqbT8bMBbq9Tv\\"","lastModified":1771622898}\n\n',
-    },
+    200: refetchStream,
     401: ofrepError(
       'No credential, or one neither a client key nor a frontend token known to Unleash.',
       [
