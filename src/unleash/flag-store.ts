@@ -106,8 +106,20 @@ const FETCH_SPAN_OUTCOMES: Record<FetchOutcome, { status?: number; error?: unkno
   failed: { error: new Error('the fetch failed or its flags were refused') },
 };
 
+/** Thrown before a fetch that would start after `close` began: the store no longer fetches. */
+class StoreClosingError extends Error {
+  constructor() {
+    super('the flag store is closing');
+    this.name = 'StoreClosingError';
+  }
+}
+
 function isSkippedFetch(error: unknown): boolean {
-  return error instanceof NotTheFetcherError || error instanceof FetchHeldBackError;
+  return (
+    error instanceof NotTheFetcherError ||
+    error instanceof FetchHeldBackError ||
+    error instanceof StoreClosingError
+  );
 }
 
 /** With REDIS_URL (online only): the fleet's shared backup and fetch lease. */
@@ -264,6 +276,7 @@ export function createFlagStore({
     fetchSpan = undefined;
   };
   state.fetchListeners.push((outcome) => endFetchSpan(FETCH_SPAN_OUTCOMES[outcome]));
+  let stopped = false;
   const repository = createSyncRepository({
     config,
     url,
@@ -272,6 +285,9 @@ export function createFlagStore({
     beforeFetch: async () => {
       state.backoff.check();
       await fleet?.beforeFetch();
+      // `close` began while the fleet's lease was asked for: it releases the lease, so a fetch
+      // starting now would run beside the next fetcher's (and its flags would be dropped).
+      if (stopped) throw new StoreClosingError();
       fetchSpan = upstream.start('fetch flags', 'GET', featuresUrl);
       return fetchSpan.headers;
     },
@@ -283,7 +299,6 @@ export function createFlagStore({
   repository.on('error', (error: unknown) => {
     if (!isSkippedFetch(error)) endFetchSpan({ error });
   });
-  let stopped = false;
   const stopRetrying = followPolls(repository, state, fleet, logger, () => stopped);
   const unleash = startUnleashClient(config, url, repository, strategies, logger);
 

@@ -21,6 +21,11 @@ export interface RunningProxy {
   stop: () => Promise<void>;
 }
 
+export interface StartSettings {
+  /** Resolve once the proxy has flags to serve (default), or as soon as it listens. */
+  waitUntilReady?: boolean;
+}
+
 /**
  * Starts the proxy on 127.0.0.1 and a free port, with its own backup folder and a log
  * capture. `stop` closes the server and the Unleash client and removes the folder.
@@ -28,7 +33,7 @@ export interface RunningProxy {
 export async function startProxy(
   options: CreateAppOptions = {},
   env: Env = {},
-  { waitUntilReady = true } = {},
+  { waitUntilReady = true }: StartSettings = {},
 ): Promise<RunningProxy> {
   const backupPath = mkdtempSync(join(tmpdir(), 'proxy-test-'));
   const lines: string[] = [];

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
+import { QUICK_UPSTREAM_FAILURES, startProxyOn } from '../helpers/online-proxy.js';
 import { type RunningRedis, startRedis } from '../helpers/redis-server.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
-import { enabledFlags, onlineOptions, servedFlags } from '../helpers/upstream-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
+import { enabledFlags, servedFlags } from '../helpers/upstream-proxy.js';
 
 // A backup belongs to the Unleash and the token it was fetched with: a proxy pointed at
 // another Unleash, or with a token Unleash refuses, must not start ready on it.
@@ -31,8 +32,9 @@ async function writeBackup(
   token: string,
   where: { backupPath?: string; redisUrl?: string },
 ): Promise<void> {
-  const writer = await startProxy({
-    ...onlineOptions(fake.url, 300),
+  const writer = await startProxyOn(fake, {
+    refreshInterval: 300,
+    ...QUICK_UPSTREAM_FAILURES,
     unleashApiToken: token,
     ...where,
   });
@@ -40,14 +42,15 @@ async function writeBackup(
   await writer.app.close();
 }
 
-/** A proxy that cannot reach its Unleash (nothing listens on the fake's port any more). */
+/** A proxy that cannot reach its Unleash (nothing listens on the stopped fake's port). */
 async function startWithUnleashDown(
-  url: string,
+  fake: FakeUnleash,
   token: string,
   where: { backupPath?: string; redisUrl?: string },
 ): Promise<RunningProxy> {
-  const proxy = await startProxy(
-    { ...onlineOptions(url, 300), unleashApiToken: token, ...where },
+  const proxy = await startProxyOn(
+    fake,
+    { refreshInterval: 300, ...QUICK_UPSTREAM_FAILURES, unleashApiToken: token, ...where },
     {},
     { waitUntilReady: false },
   );
@@ -72,7 +75,7 @@ describe.each([
     await writeBackup(fake, 'default:production.token-a', where);
     await fake.stop();
 
-    const proxy = await startWithUnleashDown(fake.lastUrl, 'default:production.token-a', where);
+    const proxy = await startWithUnleashDown(fake, 'default:production.token-a', where);
     await proxy.app.ready();
     expect(await servedFlags(proxy)).toEqual(['from-the-writer']);
     expect(proxy.logs()).toMatch(/loaded the flag backup .* written \d+ s ago/);
@@ -85,7 +88,7 @@ describe.each([
     await writeBackup(fake, 'default:production.token-a', where);
     await fake.stop();
 
-    const proxy = await startWithUnleashDown(fake.lastUrl, 'default:production.token-b', where);
+    const proxy = await startWithUnleashDown(fake, 'default:production.token-b', where);
     await vi.waitFor(() => expect(proxy.logs()).toMatch(/reported an error/), { timeout: 5_000 });
     expect(await health(proxy)).toBe(503);
   });
@@ -98,7 +101,7 @@ describe.each([
     await other.stop();
     await fake.stop();
 
-    const proxy = await startWithUnleashDown(other.lastUrl, 'default:production.token-a', where);
+    const proxy = await startWithUnleashDown(other, 'default:production.token-a', where);
     await vi.waitFor(() => expect(proxy.logs()).toMatch(/reported an error/), { timeout: 5_000 });
     expect(await health(proxy)).toBe(503);
   });

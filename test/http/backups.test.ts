@@ -6,8 +6,8 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/logger.js';
 import { createFlagStore } from '../../src/unleash/flag-store.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
-import { startProxy } from '../helpers/start-proxy.js';
-import { enabledFlags, onlineOptions, servedFlags } from '../helpers/upstream-proxy.js';
+import { onlineOptions, QUICK_UPSTREAM_FAILURES, startProxyOn } from '../helpers/online-proxy.js';
+import { enabledFlags, servedFlags } from '../helpers/upstream-proxy.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -26,13 +26,21 @@ describe('file backup', () => {
     const fake = await new FakeUnleash(enabledFlags('from-unleash')).start();
     cleanups.push(() => fake.stop());
 
-    const first = await startProxy({ ...onlineOptions(fake.url, 300), backupPath });
+    const first = await startProxyOn(fake, {
+      refreshInterval: 300,
+      ...QUICK_UPSTREAM_FAILURES,
+      backupPath,
+    });
     expect(await servedFlags(first)).toEqual(['from-unleash']);
     await first.app.close();
     expect(readdirSync(backupPath).some((name) => name.startsWith('unleash-backup-'))).toBe(true);
 
     await fake.stop();
-    const second = await startProxy({ ...onlineOptions(fake.lastUrl, 300), backupPath });
+    const second = await startProxyOn(fake, {
+      refreshInterval: 300,
+      ...QUICK_UPSTREAM_FAILURES,
+      backupPath,
+    });
     cleanups.push(() => second.stop());
     expect(await servedFlags(second)).toEqual(['from-unleash']);
   });
@@ -41,8 +49,9 @@ describe('file backup', () => {
     const backupPath = sharedFolder();
     const fake = await new FakeUnleash({ features: [{ name: 'bad', enabled: 'yes' }] }).start();
     cleanups.push(() => fake.stop());
-    const writer = await startProxy(
-      { ...onlineOptions(fake.url, 300), backupPath },
+    const writer = await startProxyOn(
+      fake,
+      { refreshInterval: 300, ...QUICK_UPSTREAM_FAILURES, backupPath },
       {},
       { waitUntilReady: false },
     );
@@ -58,7 +67,7 @@ describe('last successful sync', () => {
     const fake = await new FakeUnleash(enabledFlags('a')).start();
     cleanups.push(() => fake.stop());
     const backupPath = sharedFolder();
-    const config = loadConfig({}, { ...onlineOptions(fake.url, 200), backupPath });
+    const config = loadConfig({}, onlineOptions(fake, { ...QUICK_UPSTREAM_FAILURES, backupPath }));
     const store = createFlagStore({
       config,
       logger: createLogger({ level: 'silent', json: true }),
@@ -79,7 +88,13 @@ describe('last successful sync', () => {
       expect(fake.requestsTo('/api/client/features').length).toBeGreaterThanOrEqual(seen + 2),
     );
     const duringFault = store.lastSyncAt()?.getTime() ?? 0;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Two more faulty answers asked for: the ones before them were handled, and no sync.
+    const handled = fake.requestsTo('/api/client/features').length;
+    await vi.waitFor(
+      () =>
+        expect(fake.requestsTo('/api/client/features').length).toBeGreaterThanOrEqual(handled + 2),
+      { timeout: 5_000 },
+    );
     expect(store.lastSyncAt()?.getTime()).toBe(duringFault);
 
     fake.setFault(undefined);

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OFREP_FLAGS, withCheckoutOff } from '../fixtures/ofrep-flags.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
-import { API_TOKEN, CLIENT_KEY } from '../helpers/online-proxy.js';
+import { CLIENT_KEY, type ProxyOnFake, startProxyOn } from '../helpers/online-proxy.js';
 import { type RunningRedis, startRedis } from '../helpers/redis-server.js';
 import { nextEvent, openSse } from '../helpers/sse-reader.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
 
 // A change seen by the instance that fetches reaches the event streams of every instance of a
 // REDIS_URL fleet through Redis pub/sub, not at the followers' next poll of the shared backup.
@@ -12,22 +11,16 @@ import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
 describe('push across a Redis fleet', () => {
   let redis: RunningRedis;
   let fake: FakeUnleash;
-  let fetcher: RunningProxy;
-  let follower: RunningProxy;
+  let fetcher: ProxyOnFake;
+  let follower: ProxyOnFake;
 
   beforeAll(async () => {
     redis = await startRedis();
     fake = await new FakeUnleash(OFREP_FLAGS).start();
-    const options = {
-      unleashUrl: fake.url,
-      unleashApiToken: API_TOKEN,
-      clientKeys: [CLIENT_KEY],
-      redisUrl: redis.url,
-    };
-    fetcher = await startProxy({ ...options, refreshInterval: 200, unleashInstanceId: 'fetcher' });
+    fetcher = await startProxyOn(fake, { redisUrl: redis.url, unleashInstanceId: 'fetcher' });
     // The follower reads the shared backup only once a minute on its own.
-    follower = await startProxy({
-      ...options,
+    follower = await startProxyOn(fake, {
+      redisUrl: redis.url,
       refreshInterval: 60_000,
       unleashInstanceId: 'follower',
     });

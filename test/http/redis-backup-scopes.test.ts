@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { createClient } from '@redis/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeToken, FakeUnleash } from '../helpers/fake-unleash.js';
+import { startProxyOn } from '../helpers/online-proxy.js';
 import { type RunningRedis, startRedis } from '../helpers/redis-server.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // With REDIS_URL and several backend tokens, each scope keeps its own Redis backup: a proxy that
@@ -83,7 +84,7 @@ describe('the Redis backup, with several backend tokens', () => {
       refreshInterval: 200,
       metricsInterval: 200,
     };
-    const writer = await startProxy({ ...options, unleashUrl: fake.url });
+    const writer = await startProxyOn(fake, options);
     expect(await frontendFlags(writer, FRONT_DEV)).toEqual(['dev-only', 'dev-too']);
     expect(await frontendFlags(writer, FRONT_PROD)).toEqual(['prod-only']);
     await waitFor(
@@ -105,10 +106,10 @@ describe('the Redis backup, with several backend tokens', () => {
       expect(key).not.toContain('production');
     }
 
-    const unleashUrl = fake.lastUrl;
     await fake.stop();
-    const reader = await startProxy(
-      { ...options, unleashUrl, pretrustedTokens: [FRONT_DEV, FRONT_PROD] },
+    const reader = await startProxyOn(
+      fake,
+      { ...options, pretrustedTokens: [FRONT_DEV, FRONT_PROD] },
       {},
       { waitUntilReady: false },
     );

@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
+import { QUICK_UPSTREAM_FAILURES, startProxyOn } from '../helpers/online-proxy.js';
 import { type RunningRedis, startRedis } from '../helpers/redis-server.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
-import { enabledFlags, onlineOptions, servedFlags } from '../helpers/upstream-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
+import { enabledFlags, servedFlags } from '../helpers/upstream-proxy.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 // One notion of "last synchronized with Unleash" for the whole fleet: the instances that
 // follow Redis are as fresh as the one that fetches, and readiness, Prometheus and the logs
@@ -23,13 +25,25 @@ async function lastSyncSeconds(proxy: RunningProxy): Promise<number> {
   return Number(line?.split(' ')[1]);
 }
 
-/** Lets several readiness periods go by while checking every instance stays ready. */
+/**
+ * Lets several readiness periods go by, checking at every poll that each instance is ready,
+ * until each reports a sync of the fleet that happened `forMs` from now or later.
+ */
 async function stayReady(proxies: readonly RunningProxy[], forMs: number): Promise<void> {
-  const until = Date.now() + forMs;
-  while (Date.now() < until) {
-    for (const proxy of proxies) expect(await readiness(proxy)).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const until = (Date.now() + forMs) / 1000;
+  await waitFor(
+    async () => {
+      let allPast = true;
+      for (const proxy of proxies) {
+        expect(await readiness(proxy)).toBe(200);
+        if ((await lastSyncSeconds(proxy)) < until) allPast = false;
+      }
+      return allPast;
+    },
+    `a sync of the fleet ${forMs} ms from now on every instance`,
+    15_000,
+    100,
+  );
 }
 
 describe('a Redis fleet keeps itself in service', () => {
@@ -49,8 +63,9 @@ describe('a Redis fleet keeps itself in service', () => {
   });
 
   async function instance(id: string): Promise<RunningProxy> {
-    const proxy = await startProxy({
-      ...onlineOptions(fake.lastUrl, INTERVAL),
+    const proxy = await startProxyOn(fake, {
+      refreshInterval: INTERVAL,
+      ...QUICK_UPSTREAM_FAILURES,
       redisUrl: redis.url,
       unleashInstanceId: id,
       readinessMaxAgeMs: MAX_AGE_MS,
@@ -59,13 +74,16 @@ describe('a Redis fleet keeps itself in service', () => {
     return proxy;
   }
 
+  /** The instance ids of the fetches from Unleash since `from` (Date.now()), in order. */
+  function fetchesSince(from: number): string[] {
+    return fake
+      .requestsTo('/api/client/features')
+      .filter((request) => request.at >= from)
+      .map((request) => String(request.headers['unleash-instanceid']));
+  }
+
   function fetchersSince(from: number): Set<string> {
-    return new Set(
-      fake
-        .requestsTo('/api/client/features')
-        .filter((request) => request.at >= from)
-        .map((request) => String(request.headers['unleash-instanceid'])),
-    );
+    return new Set(fetchesSince(from));
   }
 
   it('stays ready on every instance, through the fetcher stopping, and a change reaches all', async () => {
@@ -78,8 +96,9 @@ describe('a Redis fleet keeps itself in service', () => {
 
     // Past the readiness age twice over: followers never poll Unleash themselves.
     await stayReady(instances, 2 * MAX_AGE_MS);
+    // Four polls of Unleash: every instance had as many turns at the lease meanwhile.
     const from = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 4 * INTERVAL));
+    await waitFor(() => fetchesSince(from).length >= 4, 'four fetches from Unleash');
     const fetchers = fetchersSince(from);
     expect(fetchers.size).toBe(1);
     const fetcher = instances.find((proxy) => fetchers.has(proxy.app.config.unleashInstanceId));

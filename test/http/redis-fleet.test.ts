@@ -1,18 +1,25 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
+import {
+  type ProxyOnFake,
+  QUICK_UPSTREAM_FAILURES,
+  startProxyOn,
+} from '../helpers/online-proxy.js';
 import { type RunningRedis, startRedis } from '../helpers/redis-server.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
-import { enabledFlags, onlineOptions, servedFlags } from '../helpers/upstream-proxy.js';
+import { startTcpRelay } from '../helpers/tcp-relay.js';
+import { enabledFlags, servedFlags } from '../helpers/upstream-proxy.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 // A fleet sharing one backup in a real redis-server: one instance at a time fetches from
 // Unleash, the others follow Redis, and a new instance starts ready while Unleash is down.
 
 const INTERVAL = 300;
+const NOW_FETCHING = 'this instance now fetches flags from Unleash for the fleet';
 
 describe('instances sharing a backup in Redis', () => {
   let redis: RunningRedis;
   let fake: FakeUnleash;
-  const running: RunningProxy[] = [];
+  const running: ProxyOnFake[] = [];
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -25,23 +32,23 @@ describe('instances sharing a backup in Redis', () => {
     await fake?.stop();
   });
 
-  async function instance(id: string, waitUntilReady = true): Promise<RunningProxy> {
-    const proxy = await startProxy(
-      { ...onlineOptions(fake.lastUrl, INTERVAL), redisUrl: redis.url, unleashInstanceId: id },
-      {},
-      { waitUntilReady },
-    );
+  async function instance(id: string, redisUrl = redis.url): Promise<ProxyOnFake> {
+    const proxy = await startProxyOn(fake, {
+      refreshInterval: INTERVAL,
+      ...QUICK_UPSTREAM_FAILURES,
+      redisUrl,
+      unleashInstanceId: id,
+    });
     running.push(proxy);
     return proxy;
   }
 
-  function fetchersSince(from: number): Set<string> {
-    return new Set(
-      fake
-        .requestsTo('/api/client/features')
-        .filter((request) => request.at >= from)
-        .map((request) => String(request.headers['unleash-instanceid'])),
-    );
+  /** The instance ids of the fetches from Unleash since `from` (Date.now()), in order. */
+  function fetchesSince(from: number): string[] {
+    return fake
+      .requestsTo('/api/client/features')
+      .filter((request) => request.at >= from)
+      .map((request) => String(request.headers['unleash-instanceid']));
   }
 
   it('one instance fetches, all serve the flags and their changes', async () => {
@@ -53,9 +60,10 @@ describe('instances sharing a backup in Redis', () => {
     ];
     for (const proxy of instances) expect(await servedFlags(proxy)).toEqual(['first']);
 
+    // Eight polls of Unleash: every instance had as many turns at the lease meanwhile.
     const from = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 8 * INTERVAL));
-    expect(fetchersSince(from).size).toBe(1);
+    await waitFor(() => fetchesSince(from).length >= 8, 'eight fetches from Unleash');
+    expect(new Set(fetchesSince(from)).size).toBe(1);
 
     fake.setState(enabledFlags('second'));
     for (const proxy of instances) {
@@ -64,7 +72,7 @@ describe('instances sharing a backup in Redis', () => {
         interval: 50,
       });
     }
-    expect(fetchersSince(from).size).toBe(1);
+    expect(new Set(fetchesSince(from)).size).toBe(1);
   });
 
   it('a new instance starts ready from Redis while Unleash is down', async () => {
@@ -81,10 +89,9 @@ describe('instances sharing a backup in Redis', () => {
     fake = await new FakeUnleash(enabledFlags('before')).start();
     const a = await instance('fleet-f');
     const b = await instance('fleet-g');
-    await new Promise((resolve) => setTimeout(resolve, 4 * INTERVAL));
     const from = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 4 * INTERVAL));
-    const [fetcher] = [...fetchersSince(from)];
+    await waitFor(() => fetchesSince(from).length > 0, 'a fetch with both instances up');
+    const [fetcher] = fetchesSince(from);
     const [leader, follower] = fetcher === 'fleet-f' ? [a, b] : [b, a];
 
     await leader.stop();
@@ -94,5 +101,35 @@ describe('instances sharing a backup in Redis', () => {
       timeout: 5_000,
       interval: 50,
     });
+  });
+
+  it('a fetcher stopping while it renews its lease starts no fetch once the lease is released', async () => {
+    fake = await new FakeUnleash(enabledFlags('leased')).start();
+    const relay = await startTcpRelay({ host: '127.0.0.1', port: Number(new URL(redis.url).port) });
+    try {
+      const started = Date.now();
+      const leader = await instance('fleet-h', `redis://127.0.0.1:${relay.port}`);
+      // A 304 after the first fetch: the flags it got are stored, nothing waits on Redis.
+      await waitFor(() => fetchesSince(started).length >= 2, "the leader's second fetch");
+
+      // The leader's next renewal reaches Redis, and its answer is held back while it stops:
+      // stopping releases the lease (the second command on the lease key), then the answers go.
+      relay.holdAnswers();
+      await relay.waitForSent(':fetch-lease');
+      const renewing = Date.now();
+      const stopping = leader.stop();
+      running.splice(running.indexOf(leader), 1);
+      await relay.waitForSent(':fetch-lease');
+      relay.releaseAnswers();
+      await stopping;
+
+      // The next fetcher's first fetch comes after any the stopped one could still have sent.
+      const next = await instance('fleet-i');
+      await next.waitForLog(NOW_FETCHING);
+      await waitFor(() => fetchesSince(renewing).includes('fleet-i'), "fleet-i's first fetch");
+      expect(fetchesSince(renewing).filter((id) => id === 'fleet-h')).toEqual([]);
+    } finally {
+      await relay.stop();
+    }
   });
 });

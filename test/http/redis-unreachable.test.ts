@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
+import { QUICK_UPSTREAM_FAILURES, startProxyOn } from '../helpers/online-proxy.js';
 import { freePort, type RunningRedis, startRedis } from '../helpers/redis-server.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
-import { enabledFlags, onlineOptions, servedFlags } from '../helpers/upstream-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
+import { enabledFlags, servedFlags } from '../helpers/upstream-proxy.js';
 
 // REDIS_URL set but Redis not there, or gone mid-run: the proxy falls back to fetching from
 // Unleash itself, keeps serving, says why in the log (never with the URL's password), and
@@ -28,8 +29,9 @@ describe('Redis unreachable', () => {
   it('from the start: ready from Unleash, serves and follows flags, logs why, closes', async () => {
     fake = await new FakeUnleash(enabledFlags('first')).start();
     const port = await freePort();
-    proxy = await startProxy({
-      ...onlineOptions(fake.lastUrl, INTERVAL),
+    proxy = await startProxyOn(fake, {
+      refreshInterval: INTERVAL,
+      ...QUICK_UPSTREAM_FAILURES,
       redisUrl: `redis://fleet-user:${PASSWORD}@127.0.0.1:${port}`,
     });
     expect(await servedFlags(proxy)).toEqual(['first']);
@@ -55,7 +57,11 @@ describe('Redis unreachable', () => {
   it('going away mid-run: keeps serving and keeps polling Unleash', async () => {
     redis = await startRedis();
     fake = await new FakeUnleash(enabledFlags('before')).start();
-    proxy = await startProxy({ ...onlineOptions(fake.lastUrl, INTERVAL), redisUrl: redis.url });
+    proxy = await startProxyOn(fake, {
+      refreshInterval: INTERVAL,
+      ...QUICK_UPSTREAM_FAILURES,
+      redisUrl: redis.url,
+    });
     expect(await servedFlags(proxy)).toEqual(['before']);
 
     await redis.stop();

@@ -5,8 +5,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type BuiltProxy, runBuiltProxy } from '../helpers/built-proxy.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
 import { freePort } from '../helpers/free-port.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
-import { enabledFlags, onlineOptions } from '../helpers/upstream-proxy.js';
+import { QUICK_UPSTREAM_FAILURES, startProxyOn } from '../helpers/online-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
+import { enabledFlags } from '../helpers/upstream-proxy.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -97,11 +98,7 @@ describe('errors from unleash-client', () => {
     const fake = await new FakeUnleash(enabledFlags('a')).start();
     cleanups.push(() => fake.stop());
     await fake.stop();
-    proxy = await startProxy(
-      { ...onlineOptions(fake.lastUrl, 200) },
-      {},
-      { waitUntilReady: false },
-    );
+    proxy = await startProxyOn(fake, QUICK_UPSTREAM_FAILURES, {}, { waitUntilReady: false });
     cleanups.push(() => proxy?.stop());
     await vi.waitFor(
       () =>

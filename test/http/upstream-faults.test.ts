@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { FakeUnleash, type UpstreamFault } from '../helpers/fake-unleash.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
-import { enabledFlags, ONLINE_KEY, onlineOptions, servedFlags } from '../helpers/upstream-proxy.js';
+import { CLIENT_KEY, QUICK_UPSTREAM_FAILURES, startProxyOn } from '../helpers/online-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
+import { enabledFlags, servedFlags } from '../helpers/upstream-proxy.js';
 
 // Unleash in trouble: the proxy keeps serving the last good flags, logs what happened, backs
 // off, and picks up changes soon after Unleash recovers.
@@ -37,7 +38,12 @@ async function startOnline(
   fake: FakeUnleash,
   { waitUntilReady = true, interval = INTERVAL } = {},
 ): Promise<RunningProxy> {
-  const proxy = await startProxy(onlineOptions(fake.lastUrl, interval), {}, { waitUntilReady });
+  const proxy = await startProxyOn(
+    fake,
+    { refreshInterval: interval, ...QUICK_UPSTREAM_FAILURES },
+    {},
+    { waitUntilReady },
+  );
   cleanups.push(() => proxy.stop());
   return proxy;
 }
@@ -55,7 +61,7 @@ describe('Unleash down at boot', () => {
       const proxy = await startOnline(cleanups, fake, { waitUntilReady: false, interval });
 
       const early = await fetch(`${proxy.origin}/proxy`, {
-        headers: { authorization: ONLINE_KEY },
+        headers: { authorization: CLIENT_KEY },
       });
       expect(early.status).toBe(503);
       expect(await early.json()).toMatchObject({ statusCode: 503, code: 'NOT_READY' });
@@ -142,7 +148,9 @@ describe.concurrent('Unleash failing after the first load', () => {
         if (fault === 'down') await fake.stop();
         else fake.setFault(fault);
 
-        // Long enough for ten polls at the normal interval.
+        // Long enough for ten polls at the normal interval. A fixed window on purpose: what is
+        // asserted is a rate (the backoff allows at most 7 polls in it), and only a clock bounds
+        // a rate; the flags and the log line are there long before it ends.
         const window = 10 * INTERVAL + cycle;
         await new Promise((resolve) => setTimeout(resolve, window));
         expect(await servedFlags(proxy)).toEqual(['before']);
