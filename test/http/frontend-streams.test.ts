@@ -445,3 +445,32 @@ describe("frontend token streams and the instance's stream limits", () => {
     reader.close();
   });
 });
+
+describe('frontend token streams before the flags are loaded', () => {
+  it('answer 503, then 401 for an unknown token and 501 with PROXY_STREAMS_ENABLED=false', async () => {
+    const upstream = await new TwoEnvironments().start();
+    upstream.fake.setFault({ kind: 'status', status: 500 });
+    const proxy = await startProxy(
+      { ...proxyOptions(upstream.fake), streamsEnabled: false },
+      {},
+      { waitUntilReady: false },
+    );
+    try {
+      const statuses = async () =>
+        Promise.all(
+          [
+            streamUrl(proxy, '*:development.not-issued'),
+            streamUrl(proxy, FRONT_DEV),
+            `${proxy.origin}/ofrep/v1/events?token=${encodeURIComponent(FRONT_DEV)}`,
+          ].map(async (url) => (await fetch(url)).status),
+        );
+      expect(await statuses()).toEqual([503, 503, 503]);
+      upstream.fake.setFault(undefined);
+      await proxy.app.ready();
+      expect(await statuses()).toEqual([401, 501, 501]);
+    } finally {
+      await proxy.stop();
+      await upstream.fake.stop();
+    }
+  });
+});
