@@ -20,6 +20,11 @@ export interface SdkPageOptions {
   sdk: SdkPageClientConfig;
   /** The flags the page shows, in this order. */
   flags: readonly string[];
+  /**
+   * An event stream URL (`/api/frontend/events?token=...`): the page wires it to the SDK's
+   * `updateToggles()` as the README shows, and marks #stream[data-state="open"] once it is open.
+   */
+  events?: string;
 }
 
 export interface SdkPage {
@@ -72,6 +77,13 @@ client.on('error', (error) => {
   state.textContent = 'error ' + JSON.stringify(error);
 });
 client.start();
+if (config.events) {
+  const stream = document.getElementById('stream');
+  const changes = new EventSource(config.events);
+  changes.onmessage = () => void client.updateToggles();
+  changes.onopen = () => { stream.dataset.state = 'open'; stream.textContent = 'open'; };
+  changes.onerror = () => { stream.dataset.state = 'error'; stream.textContent = 'error'; };
+}
 `;
 
 function pageHtml(options: SdkPageOptions): string {
@@ -82,6 +94,7 @@ function pageHtml(options: SdkPageOptions): string {
 <body>
 <h1>Flags from the proxy</h1>
 <p>SDK: <span id="state" data-state="starting">starting</span></p>
+<p>Event stream: <span id="stream" data-state="none">none</span></p>
 <ul id="flags"></ul>
 <h2>Responses the SDK got</h2>
 <ol id="responses"></ol>
