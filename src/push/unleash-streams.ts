@@ -34,6 +34,8 @@ interface ScopeStreams {
  */
 export class UnleashStreams {
   private readonly scopes = new Map<string, ScopeStreams>();
+  /** The streams opened with each Unleash token, ended when Unleash revokes it. */
+  private readonly byToken = new Map<string, Set<SseConnection>>();
   private eventId = 0;
 
   constructor(
@@ -55,7 +57,28 @@ export class UnleashStreams {
     const connection = this.hub.open(ctx);
     streams.streams.add(connection);
     connection.onClose(() => streams.streams.delete(connection));
+    const token = ctx.state.grant?.token.secret;
+    if (token !== undefined) this.trackToken(token, connection);
     connection.send(missed ?? this.hydrationFrame(streams, current));
+  }
+
+  /** Ends the streams opened with a token Unleash no longer knows: they reconnect to a 401. */
+  endStreamsOf(token: string): void {
+    for (const connection of [...(this.byToken.get(token) ?? [])]) connection.close();
+  }
+
+  private trackToken(token: string, connection: SseConnection): void {
+    let connections = this.byToken.get(token);
+    if (connections === undefined) {
+      connections = new Set();
+      this.byToken.set(token, connections);
+    }
+    const tracked = connections;
+    tracked.add(connection);
+    connection.onClose(() => {
+      tracked.delete(connection);
+      if (tracked.size === 0 && this.byToken.get(token) === tracked) this.byToken.delete(token);
+    });
   }
 
   /**

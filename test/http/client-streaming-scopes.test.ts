@@ -238,7 +238,7 @@ describe('GET /api/client/streaming with Unleash backend tokens of several envir
     ]);
   });
 
-  it('answers as /api/client/features: 401 unknown or revoked, 403 other kinds or scopes', async () => {
+  it('answers as /api/client/features: 401 unknown or revoked (ending its open streams), 403 other kinds or scopes', async () => {
     const statusOf = async (token?: string) => {
       const response = await fetch(`${proxy.origin}/api/client/streaming`, {
         headers: token === undefined ? {} : { authorization: token },
@@ -254,8 +254,10 @@ describe('GET /api/client/streaming with Unleash backend tokens of several envir
     expect(await statusOf(FRONTEND_DEV)).toEqual({ status: 403, code: 'WRONG_TOKEN_TYPE' });
     expect(await statusOf(SDK_STAGING)).toEqual({ status: 403, code: 'SCOPE_NOT_COVERED' });
 
-    expect(await statusOf(SDK_REVOKED)).toEqual({ status: 200, code: undefined });
+    const open = await connected(SDK_REVOKED);
     fake.setTokens(TOKENS.filter((token) => token.token !== SDK_REVOKED));
+    // The stream of the revoked token ends at the revalidation that finds it gone.
+    await open.reader.ended;
     await waitFor(
       async () => (await statusOf(SDK_REVOKED)).status === 401,
       'the revoked token to be refused',
