@@ -167,7 +167,6 @@ export function assembleApp(
   options.preHook?.(koa);
   const pipeline = evaluationPipeline(flags, contextStep);
   const push = createPush(config, notifier); // event streams (src/push)
-  tokens.resolver.onRevoked((token) => push.unleashStreams.endStreamsOf(token.secret));
   // OFREP takes client keys (the default flag set) and frontend tokens (their scope's).
   const ofrepPipeline = grantPipeline(pipeline, scopeSync, pipeline.flagSetOf);
   const rateLimits = rateLimitGuards(config); // empty unless PROXY_RATE_LIMIT_* is set

@@ -51,9 +51,7 @@ export function streamingRouters(parts: {
 }): Router<ProxyState>[] {
   const { config, flags, checker, push, rateLimits } = parts;
   const streamTokens = new StreamTokens(checker, parts.clientKeys);
-  parts.unleashTokens.onRevoked((token) =>
-    push.refetchStreams.endStreamsOf(unleashTokenId(token.secret)),
-  );
+  parts.unleashTokens.onRevoked((token) => push.endStreamsOf(unleashTokenId(token.secret)));
   // 503 not ready, then 401 no valid credential, then 501 disabled, as on every API route.
   const streamsEnabled = requireStreamsEnabled(config.streamsEnabled);
   const frontendGuards = [

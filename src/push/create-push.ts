@@ -13,6 +13,8 @@ export interface Push {
   readonly refetchStreams: RefetchStreams;
   /** Unleash's streaming client API for backend SDKs. */
   readonly unleashStreams: UnleashStreams;
+  /** Ends the streams of a credential that no longer holds (an Unleash token revoked). */
+  endStreamsOf(credentialId: string): void;
   /** Ends every stream and refuses new ones: the first step of a shutdown. */
   close(): void;
 }
@@ -27,9 +29,15 @@ export function createPush(config: ProxyConfig, notifier: FlagChangeNotifier): P
     heartbeatMs: config.streamHeartbeatMs,
     retryMs: RETRY_MS,
   });
+  const refetchStreams = new RefetchStreams(hub, notifier);
+  const unleashStreams = new UnleashStreams(hub, notifier, config.streamHistorySize);
   return {
-    refetchStreams: new RefetchStreams(hub, notifier),
-    unleashStreams: new UnleashStreams(hub, notifier, config.streamHistorySize),
+    refetchStreams,
+    unleashStreams,
+    endStreamsOf: (credentialId) => {
+      refetchStreams.endStreamsOf(credentialId);
+      unleashStreams.endStreamsOf(credentialId);
+    },
     close: () => hub.closeAll(),
   };
 }

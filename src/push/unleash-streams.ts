@@ -34,8 +34,8 @@ interface ScopeStreams {
  */
 export class UnleashStreams {
   private readonly scopes = new Map<string, ScopeStreams>();
-  /** The streams opened with each Unleash token, ended when Unleash revokes it. */
-  private readonly byToken = new Map<string, Set<SseConnection>>();
+  /** The streams of each Unleash token (`ctx.state.credentialId`), to end when it is revoked. */
+  private readonly byCredential = new Map<string, Set<SseConnection>>();
   private eventId = 0;
 
   constructor(
@@ -57,27 +57,30 @@ export class UnleashStreams {
     const connection = this.hub.open(ctx);
     streams.streams.add(connection);
     connection.onClose(() => streams.streams.delete(connection));
-    const token = ctx.state.grant?.token.secret;
-    if (token !== undefined) this.trackToken(token, connection);
+    if (ctx.state.grant !== undefined && ctx.state.credentialId !== undefined) {
+      this.remember(ctx.state.credentialId, connection);
+    }
     connection.send(missed ?? this.hydrationFrame(streams, current));
   }
 
-  /** Ends the streams opened with a token Unleash no longer knows: they reconnect to a 401. */
-  endStreamsOf(token: string): void {
-    for (const connection of [...(this.byToken.get(token) ?? [])]) connection.close();
+  /** Ends the streams opened with a token Unleash revoked: they reconnect to a 401. */
+  endStreamsOf(credentialId: string): void {
+    for (const connection of [...(this.byCredential.get(credentialId) ?? [])]) connection.close();
   }
 
-  private trackToken(token: string, connection: SseConnection): void {
-    let connections = this.byToken.get(token);
+  private remember(credentialId: string, connection: SseConnection): void {
+    let connections = this.byCredential.get(credentialId);
     if (connections === undefined) {
       connections = new Set();
-      this.byToken.set(token, connections);
+      this.byCredential.set(credentialId, connections);
     }
     const tracked = connections;
     tracked.add(connection);
     connection.onClose(() => {
       tracked.delete(connection);
-      if (tracked.size === 0 && this.byToken.get(token) === tracked) this.byToken.delete(token);
+      if (tracked.size === 0 && this.byCredential.get(credentialId) === tracked) {
+        this.byCredential.delete(credentialId);
+      }
     });
   }
 
