@@ -131,6 +131,7 @@ export async function benchEnrichers(
   console.log(sections[0]);
   for (const flagCount of options.flagCounts) {
     const upstream = await new FakeUnleash(buildWorkload(flagCount)).start();
+    upstream.validationFault = { kind: 'status', status: 404 }; // as in bench/http.ts
     const runs = new Map<string, LoadResult[]>();
     try {
       console.log(`\n${flagCount} flags, location and device enrichment`);

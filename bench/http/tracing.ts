@@ -80,6 +80,7 @@ export async function benchTracing(
   try {
     for (const flagCount of options.flagCounts) {
       const upstream = await new FakeUnleash(buildWorkload(flagCount)).start();
+      upstream.validationFault = { kind: 'status', status: 404 }; // as in bench/http.ts
       const runs = new Map<string, LoadResult[]>();
       try {
         console.log(`\n${flagCount} flags, tracing`);

@@ -86,7 +86,6 @@ export class TokenResolver {
   private readonly maxCached: number;
   private timer: NodeJS.Timeout | undefined;
   private revalidation: Promise<void> | undefined;
-  private noEndpointReported = false;
 
   constructor(private readonly settings: TokenResolverSettings) {
     this.trusted = new Map((settings.trusted ?? []).map((token) => [token.secret, token]));
@@ -212,11 +211,10 @@ export class TokenResolver {
       try {
         answer = await validate(chunk);
       } catch (error) {
-        // An Unleash without the endpoint stays so: said once, then only at debug level.
+        // An Unleash without the endpoint stays so: the boot check of the configured tokens
+        // says it once, with what is served (ScopeSync); each request need not repeat it.
         const noEndpoint = error instanceof TokenValidationError && error.status === 404;
-        const level = noEndpoint && this.noEndpointReported ? 'debug' : 'warn';
-        this.noEndpointReported ||= noEndpoint;
-        this.settings.logger[level](
+        this.settings.logger[noEndpoint ? 'debug' : 'warn'](
           { error: describeError(error) },
           'cannot validate tokens with Unleash now',
         );

@@ -81,6 +81,8 @@ describe('an Unleash without /edge/validate (404)', () => {
     await proxyServesFlags(proxy);
     expect(proxy.logs()).not.toContain('"level":50');
     expect(proxy.logs()).not.toContain(LEGACY_TOKEN);
+    // Said once, by that line: the failed validation itself is not a warning of its own.
+    expect(proxy.logs().match(/"level":40/g)).toHaveLength(1);
   });
 
   it('serves a token whose string says its scope to pretrusted tokens, and says so', async () => {
