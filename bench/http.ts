@@ -59,6 +59,7 @@ function start(name: Implementation, env: Record<string, string>) {
     lane: [previousBuildMain(process.cwd())],
     original: ['node_modules/@unleash/proxy/dist/start.js'],
     bare: ['bench/http/bare-server.mjs'],
+    floor: ['bench/http/koa-floor.mjs'],
   }[name];
   return startImplementation({
     name,
@@ -181,7 +182,7 @@ async function benchFlagCount(flagCount: number): Promise<FlagCountResults> {
       for (const name of IMPLEMENTATIONS) {
         if (!options.only.has(name)) continue;
         const env =
-          name === 'bare'
+          name === 'bare' || name === 'floor'
             ? { BENCH_BODY_FILE: bodyFile, BENCH_ETAG: answer.etag }
             : proxyEnv(upstream, flagCount, name);
         const running = await start(name, env);

@@ -14,7 +14,7 @@ export interface BenchOptions {
   readonly connections: number;
   /** Requests per second of the fixed-rate GET run (latency without a queue); 0 skips it. */
   readonly rate: number;
-  /** Implementations to load: any of koa, lane (the fast-lane build), original, bare. */
+  /** Implementations to load: any of koa, lane (the fast-lane build), original, bare, floor. */
   readonly only: ReadonlySet<string>;
   /** Contexts compared between this proxy and the original before loading. */
   readonly sampleSize: number;
@@ -39,7 +39,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `npm run bench -- [--flags 20,200,2000] [--rounds 3] [--duration 8] [--warmup 2]
-  [--no-pin] [--connections 50] [--rate 2000] [--only koa,lane,original,bare] [--samples 200]
+  [--no-pin] [--connections 50] [--rate 2000] [--only koa,lane,original,bare,floor] [--samples 200]
   [--check-only]
   [--profile dir] [--accept-encoding 'gzip, deflate, br'] [--output bench/results/latest.md]
   [--enrichers] [--tracing]
@@ -48,12 +48,14 @@ Each round loads every implementation in turn (GET, then 304), so that a slow ph
 machine hits them alike; the table shows medians over the rounds. --pin (on by default, when
 taskset and 2 CPUs are there) runs the implementations on one CPU and the load generator on
 another. Time: flag counts x rounds x implementations x 2 runs x (warm-up + duration), plus
-start-ups: with the defaults 3 x 3 x 4 x 3 x 10 s, about 20 minutes (--flags 200: 7).
+start-ups: with the defaults 3 x 3 x 5 x 3 x 10 s, about 25 minutes (--flags 200: 9).
 
 Implementations: koa (this build, dist/), lane (the fast-lane build of commit 8a87d34, built once
 into .cache/bench/ from git archive; see bench/http/previous-build.ts), original (@unleash/proxy),
-bare (node:http sending this build's answer). Each runs GET at saturation, 304 at saturation,
-then GET at --rate requests/s across the connections (0 skips that run).
+bare (node:http sending this build's answer), floor (Koa and @koa/router alone sending
+this build's answer with its headers: bench/http/koa-floor.mjs). Each runs GET at
+saturation, 304 at saturation, then GET at --rate requests/s across the connections (0 skips
+that run).
 
 --enrichers runs another scenario: GET /proxy on this proxy alone (200 flags unless --flags),
 every request from one of 2,000 client addresses (X-Forwarded-For, TRUST_PROXY=true) with one
@@ -85,7 +87,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '50' },
       rate: { type: 'string', default: '2000' },
-      only: { type: 'string', default: 'koa,lane,original,bare' },
+      only: { type: 'string', default: 'koa,lane,original,bare,floor' },
       samples: { type: 'string', default: '200' },
       output: { type: 'string' },
       enrichers: { type: 'boolean', default: false },
@@ -103,7 +105,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   }
   const only = new Set(values.only.split(',').map((name) => name.trim()));
   for (const name of only) {
-    if (!['koa', 'lane', 'original', 'bare'].includes(name)) {
+    if (!['koa', 'lane', 'original', 'bare', 'floor'].includes(name)) {
       throw new Error(`--only: unknown "${name}"`);
     }
   }

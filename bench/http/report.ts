@@ -1,7 +1,7 @@
 import type { RoundsResult } from './rounds.js';
 
 /** In the order each round loads them. */
-export const IMPLEMENTATIONS = ['koa', 'lane', 'original', 'bare'] as const;
+export const IMPLEMENTATIONS = ['koa', 'lane', 'original', 'bare', 'floor'] as const;
 export type Implementation = (typeof IMPLEMENTATIONS)[number];
 
 export const LABELS: Readonly<Record<Implementation, string>> = {
@@ -9,6 +9,7 @@ export const LABELS: Readonly<Record<Implementation, string>> = {
   lane: 'fast-lane build 8a87d34',
   original: '@unleash/proxy 1.4.9',
   bare: 'bare node:http',
+  floor: 'Koa + router floor',
 };
 
 export interface FlagCountResults {
@@ -99,9 +100,18 @@ function onePathGoals(all: readonly FlagCountResults[]): string[] {
     `One Koa path at 200 flags: CPU per GET ${times(get.cpuMicrosPerRequest, at200.fresh.lane?.cpuMicrosPerRequest)} the fast-lane build's (goal at most 1.3x: ${verdict(cpuGet === undefined ? undefined : cpuGet <= 1.3)}), ` +
       `per 304 ${times(revalidation.cpuMicrosPerRequest, at200.revalidation.lane?.cpuMicrosPerRequest)} (goal at most 1.5x: ${verdict(cpu304 === undefined ? undefined : cpu304 <= 1.5)}); ` +
       `CPU per GET ${times(get.cpuMicrosPerRequest, at200.fresh.bare?.cpuMicrosPerRequest)} and per 304 ${times(revalidation.cpuMicrosPerRequest, at200.revalidation.bare?.cpuMicrosPerRequest)} bare node:http's; ` +
+      floorNote(at200) +
       `${throughput === undefined ? 'throughput against the original not measured' : `${throughput.toFixed(1)}x the original's requests/s (goal at least 20x: ${verdict(throughput >= 20)})`}; ` +
       `p99 at ${number(at200.pacedRate ?? 0)} req/s ${paced ? `${ms(paced.p99Ms)} ms, ${times(paced.p99Ms, at200.paced?.bare?.p99Ms)} bare node:http's` : 'not measured'} (goal at most 2x: ${verdict(pacedP99 === undefined ? undefined : pacedP99 <= 2)}).`,
   ];
+}
+
+/** What Koa and the router alone cost, against the fast-lane build, when the floor was run. */
+function floorNote(at200: FlagCountResults): string {
+  const floorGet = at200.fresh.floor?.cpuMicrosPerRequest;
+  const floor304 = at200.revalidation.floor?.cpuMicrosPerRequest;
+  if (floorGet === undefined || floor304 === undefined) return '';
+  return `the Koa + router floor alone costs per GET ${times(floorGet, at200.fresh.lane?.cpuMicrosPerRequest)} and per 304 ${times(floor304, at200.revalidation.lane?.cpuMicrosPerRequest)} the fast-lane build's; `;
 }
 
 /** The results as a markdown table (ratios against the original; 304s against bare node:http). */
