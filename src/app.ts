@@ -16,10 +16,11 @@ import { CredentialChecker, requireCredential } from './middleware/client-key-au
 import { compression } from './middleware/compression.js';
 import { ConnectionDrain } from './middleware/connection-drain.js';
 import { cors } from './middleware/cors.js';
-import { errorHandler } from './middleware/error-handler.js';
 import { queryLimits } from './middleware/query-limits.js';
 import { type RateLimitGuards, rateLimitGuards } from './middleware/rate-limit.js';
 import { requireReady } from './middleware/readiness.js';
+import { requestEnvelope } from './middleware/request-envelope.js';
+import type { RequestHooks } from './middleware/request-hooks.js';
 import { requestLog } from './middleware/request-log.js';
 import { tracingMiddleware } from './middleware/tracing.js';
 import { trustedProxyResolver } from './middleware/trusted-proxies.js';
@@ -294,16 +295,15 @@ function useSharedMiddleware(
     config: ProxyConfig;
     logger: Logger;
     drain: ConnectionDrain;
-    requestMetrics: Middleware<ProxyState>;
+    requestMetrics: RequestHooks;
     tracing: Tracing | undefined;
   },
 ): void {
   const { config } = parts;
-  koa.use(parts.drain.middleware());
-  if (parts.tracing) koa.use(tracingMiddleware(parts.tracing)); // only with OTEL_* set
-  koa.use(requestLog(parts.logger));
-  koa.use(parts.requestMetrics);
-  koa.use(errorHandler());
+  // A server span around everything else, only with OTEL_* set.
+  if (parts.tracing) koa.use(tracingMiddleware(parts.tracing));
+  // Drain, request log and id, metrics: hooks run by one middleware around the error handler.
+  koa.use(requestEnvelope([parts.drain.hooks(), requestLog(parts.logger), parts.requestMetrics]));
   koa.use(cors(config));
   koa.use(compression()); // koa-compress when the request accepts an encoding
   koa.use(clientIp(trustedProxyResolver(config.trustProxy)));
@@ -331,5 +331,7 @@ function evaluationPipeline(flags: LiveFlags, contextStep: ContextStep): Evaluat
     flagSetOf: () => flags.current(),
     prepareContext: contextStep.prepare,
     service: new EvaluationService(),
+    // Without location, device or enrichers, a context depends on the request and the IP only.
+    ...(contextStep.readsOnlyClientIp ? { contextKey: (ctx) => ctx.state.clientIp } : {}),
   };
 }

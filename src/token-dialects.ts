@@ -78,12 +78,19 @@ export function grantPipeline(
   scopeSync: ScopeSync,
   withoutGrant: (ctx: ProxyContext) => LiveFlagSet | undefined,
 ): EvaluationPipeline {
+  const { contextKey } = pipeline;
+  // The grant's environment is a default of the context: part of what it depends on.
+  const environmentKey = (ctx: ProxyContext) => {
+    const environment = ctx.state.grant?.environment;
+    return environment === undefined ? '-' : `=${environment}`;
+  };
   return {
     flagSetOf: (ctx) =>
       ctx.state.grant ? scopeSync.flagSetFor(ctx.state.grant) : withoutGrant(ctx),
     prepareContext: (requested, ctx) =>
       pipeline.prepareContext(withTokenEnvironment(requested, ctx.state.grant?.environment), ctx),
     service: pipeline.service,
+    ...(contextKey ? { contextKey: (ctx) => `${environmentKey(ctx)}\0${contextKey(ctx)}` } : {}),
   };
 }
 

@@ -16,6 +16,11 @@ export interface ContextStep {
   ): Promise<EvaluationContext> | EvaluationContext;
   /** Whether the proxy adds properties of its own (location or device). */
   readonly derives: boolean;
+  /**
+   * Whether `prepare` reads nothing of the request but the requested context and the client
+   * IP (no location, device or custom enrichers): equal ones then prepare equal contexts.
+   */
+  readonly readsOnlyClientIp: boolean;
   /** Stops watching the location databases. */
   close(): void;
 }
@@ -54,6 +59,7 @@ export function createContextStep({
   const defaults = { appName: config.unleashAppName, environmentOverride: config.environment };
   return {
     derives: derive !== undefined,
+    readsOnlyClientIp: derive === undefined && !enrich.enriches,
     prepare(requested, ctx) {
       const context = finalizeContext(requested, { ...defaults, clientIp: ctx.state.clientIp });
       return enrich(

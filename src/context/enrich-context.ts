@@ -14,10 +14,11 @@ export interface EnrichmentSettings {
   log: ThrottledLog;
 }
 
-export type Enrichment = (
-  context: EvaluationContext,
-  ctx: ProxyContext,
-) => EvaluationContext | Promise<EvaluationContext>;
+export interface Enrichment {
+  (context: EvaluationContext, ctx: ProxyContext): EvaluationContext | Promise<EvaluationContext>;
+  /** False when there are no enrichers: the context is returned as it came. */
+  readonly enriches: boolean;
+}
 
 const STRING_FIELDS = ['userId', 'sessionId', 'remoteAddress', 'environment', 'appName'] as const;
 
@@ -87,8 +88,9 @@ export function createEnrichment({
   environmentOverride,
   log,
 }: EnrichmentSettings): Enrichment {
-  if (enrichers.length === 0) return (context) => context;
-  return async (initial, ctx) => {
+  if (enrichers.length === 0)
+    return Object.assign((context: EvaluationContext) => context, { enriches: false });
+  const enrichment = async (initial: EvaluationContext, ctx: ProxyContext) => {
     const request = requestView(ctx, clientKeyHeader);
     // A plain copy: enrichers may mutate it and call Object.prototype methods on properties.
     let context: EvaluationContext = { ...initial, properties: { ...initial.properties } };
@@ -108,4 +110,5 @@ export function createEnrichment({
     if (environmentOverride !== undefined) context.environment = environmentOverride;
     return context;
   };
+  return Object.assign(enrichment, { enriches: true });
 }

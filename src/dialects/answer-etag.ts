@@ -14,31 +14,65 @@ export interface AnswerRequest {
   readonly ifNoneMatch: string;
 }
 
+/** What the last tag of a `TaggedContext` was computed from, and the tag. */
+interface LastTag {
+  readonly version: string;
+  readonly routeKey: string;
+  readonly credentialId: string;
+  readonly names: readonly string[] | undefined;
+  readonly etag: string;
+}
+
 /**
- * The ETag of an answer, computed without evaluating: from the flags, route, credential, the
- * flag names asked for and the context. `notModified` when the caller's If-None-Match already
- * holds it, so that a revalidation costs no evaluation.
+ * A prepared context and the ETag of its answer, computed without evaluating: from the flags,
+ * route, credential, the flag names asked for and the context. The handler keeps one per
+ * query string and client IP (see `evaluationHandler`), so that a revalidation repeated by the
+ * same caller costs neither parsing nor hashing: the context's canonical form is computed
+ * once, and the tag again only when the flags, route, credential or names changed since the
+ * last request that shared it.
  */
-export function answerEtag(
-  live: LiveFlagSet,
-  context: EvaluationContext,
-  { routeKey, credentialId, names, ifNoneMatch }: AnswerRequest,
-): { etag: string; notModified: boolean } {
-  // When a flag reads the clock and the caller did not fix the time, the answer only holds
-  // for a period of time: the tag names the period it was computed in.
-  const period =
-    live.clockPeriod !== undefined && context.currentTime === undefined
-      ? `.${live.clockPeriod(Date.now())}`
-      : '';
-  const etag = evaluationEtag(
-    `${live.snapshot.fingerprint}${period}`,
-    `${routeKey}${names ? `|${names.join(',')}` : ''}`,
-    credentialId,
-    canonicalContext(context),
-  );
-  // The tag covers method, route, flag names and context, so a POST can revalidate too:
-  // unleash-proxy-client in POST mode sends If-None-Match.
-  return { etag, notModified: ifNoneMatchHits(ifNoneMatch, etag) };
+export class TaggedContext {
+  private canonical: string | undefined;
+  private last: LastTag | undefined;
+
+  constructor(readonly context: EvaluationContext) {}
+
+  /** The tag, and `notModified` when If-None-Match already holds it: a 304 costs no evaluation. */
+  answerEtag(live: LiveFlagSet, request: AnswerRequest): { etag: string; notModified: boolean } {
+    const version = flagsVersion(live, this.context);
+    const { routeKey, credentialId, names } = request;
+    let last = this.last;
+    if (
+      last === undefined ||
+      last.version !== version ||
+      last.routeKey !== routeKey ||
+      last.credentialId !== credentialId ||
+      last.names !== names
+    ) {
+      this.canonical ??= canonicalContext(this.context);
+      const etag = evaluationEtag(
+        version,
+        `${routeKey}${names ? `|${names.join(',')}` : ''}`,
+        credentialId,
+        this.canonical,
+      );
+      last = { version, routeKey, credentialId, names, etag };
+      this.last = last;
+    }
+    // The tag covers method, route, flag names and context, so a POST can revalidate too:
+    // unleash-proxy-client in POST mode sends If-None-Match.
+    return { etag: last.etag, notModified: ifNoneMatchHits(request.ifNoneMatch, last.etag) };
+  }
+}
+
+/**
+ * The flags' part of a tag: their fingerprint and, when a flag reads the clock and the caller
+ * did not fix the time, the period it was computed in (the answer only holds for that period).
+ */
+function flagsVersion(live: LiveFlagSet, context: EvaluationContext): string {
+  return live.clockPeriod !== undefined && context.currentTime === undefined
+    ? `${live.snapshot.fingerprint}.${live.clockPeriod(Date.now())}`
+    : live.snapshot.fingerprint;
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { Middleware } from 'koa';
+import { BoundedCache } from '../context/bounded-cache.js';
 import type { RequestedContext } from '../context/build-context.js';
 import { NotReadyError } from '../errors.js';
 import type { EvaluationService } from '../evaluation/evaluation-service.js';
 import type { LiveFlagSet } from '../evaluation/live-flags.js';
 import type { EvaluatedToggle, EvaluationContext } from '../evaluation/types.js';
 import type { ProxyContext, ProxyState } from '../http/state.js';
-import { answerDigestEtag, answerEtag } from './answer-etag.js';
+import { answerDigestEtag, TaggedContext } from './answer-etag.js';
 
 /**
  * An evaluation endpoint is one route of a dialect (`/proxy`, the frontend API, OFREP...):
@@ -49,6 +50,12 @@ export type Renderer<Selection extends FlagSelection> = (
 /** One evaluation route of a dialect: the parts that are its own. */
 export interface EvaluationEndpoint<Selection extends FlagSelection> {
   readonly read: RequestReader<Selection>;
+  /**
+   * For a reader that reads nothing of the request but one string (GET: the query string):
+   * that string. Requests with the same key read the same, so the handler may keep what it
+   * prepared for one of them. Left out when the reader reads more (a body, a path parameter).
+   */
+  readonly readKey?: (ctx: ProxyContext) => string;
   readonly render: Renderer<Selection>;
   /** The Cache-Control header of its 200s and 304s. */
   readonly cacheControl: string;
@@ -68,54 +75,106 @@ export interface EvaluationPipeline {
   readonly flagSetOf: FlagSetResolver;
   readonly prepareContext: ContextPreparer;
   readonly service: EvaluationService;
+  /**
+   * When `prepareContext` reads nothing of the request but the requested context and a few
+   * facts (the client IP, a token's environment): those facts as one string, so that requests
+   * with the same requested context and key prepare the same context. Left out when it reads
+   * more (location, device, custom enrichers): then nothing prepared is kept.
+   */
+  readonly contextKey?: (ctx: ProxyContext) => string;
 }
+
+/** What a request reads and prepares to, kept per query string and context key. */
+interface PreparedRequest<Selection extends FlagSelection> {
+  readonly tagged: TaggedContext;
+  readonly selection: Selection;
+}
+
+/**
+ * Distinct requests (query string and context key) whose prepared context is kept, per route:
+ * SDKs poll with the same query every few seconds, most of them revalidating (304).
+ */
+const PREPARED_REQUESTS_KEPT = 5_000;
 
 /**
  * The route handler of an evaluation endpoint, run after the route's guards (readiness, rate
  * limits, credential) have let the request in.
+ *
+ * When the reader reads one string and the context step a few facts (`readKey`,
+ * `contextKey`), what a request prepares to (its context, selection and ETag) is kept for the
+ * next request with the same ones, bounded: a revalidation repeated by the same caller is
+ * then a lookup. Flag sets with a custom strategy never share a prepared context (the
+ * strategy gets the context object, and could change it).
  */
 export function evaluationHandler<Selection extends FlagSelection>(
   endpoint: EvaluationEndpoint<Selection>,
-  { flagSetOf, prepareContext, service }: EvaluationPipeline,
+  { flagSetOf, prepareContext, service, contextKey }: EvaluationPipeline,
 ): Middleware<ProxyState> {
-  return async (ctx) => {
+  const { readKey } = endpoint;
+  const kept =
+    readKey !== undefined && contextKey !== undefined
+      ? new BoundedCache<PreparedRequest<Selection>>(PREPARED_REQUESTS_KEPT)
+      : undefined;
+
+  /** Reads and prepares the request: an AppError for bad input, 503 without flags. */
+  async function prepare(
+    ctx: ProxyContext,
+    flagSet: LiveFlagSet | undefined,
+  ): Promise<PreparedRequest<Selection>> {
     // Readers and context steps without I/O answer synchronously: not awaiting those saves a
-    // microtask each on the hot path.
+    // microtask each.
     const read = endpoint.read(ctx);
     const { context: requested, selection } = read instanceof Promise ? await read : read;
-    const flagSet = flagSetOf(ctx);
     if (flagSet === undefined) throw new NotReadyError(); // the readiness guard comes first
     const prepared = prepareContext(requested, ctx);
     const context = prepared instanceof Promise ? await prepared : prepared;
-    const request = {
+    return { tagged: new TaggedContext(context), selection };
+  }
+
+  return async (ctx) => {
+    const flagSet = flagSetOf(ctx);
+    const key =
+      kept !== undefined && flagSet !== undefined && !flagSet.tagsAnswers
+        ? `${readKey?.(ctx)}\0${contextKey?.(ctx)}`
+        : undefined;
+    let request = key === undefined ? undefined : kept?.find(key);
+    if (request === undefined) {
+      request = await prepare(ctx, flagSet);
+      if (key !== undefined) kept?.set(key, request);
+    }
+    const { tagged, selection } = request;
+    const live = flagSet as LiveFlagSet; // prepare() threw without one
+    const answer = {
       routeKey: `${ctx.method} ${ctx._matchedRoute ?? ctx.path}`,
       credentialId: ctx.state.credentialId ?? '',
       names: selection.names,
-      ifNoneMatch: ctx.get('If-None-Match'),
+      ifNoneMatch: ctx.req.headers['if-none-match'] ?? '',
     };
-    ctx.set('Cache-Control', endpoint.cacheControl);
+    // Headers this handler owns, written straight to the response (ctx.set adds nothing here).
+    const response = ctx.res;
+    response.setHeader('Cache-Control', endpoint.cacheControl);
     // A custom strategy's answer can only be known unchanged by computing it: evaluate, then
     // tag the answer itself. Otherwise the tag is known before evaluating, and a 304 costs none.
-    if (flagSet.tagsAnswers) {
+    if (live.tagsAnswers) {
       const body = endpoint.render(
-        await service.evaluate(flagSet, context, selection.names),
+        await service.evaluate(live, tagged.context, selection.names),
         selection,
-        flagSet,
+        live,
       );
-      const { etag, notModified } = answerDigestEtag(flagSet, request, body);
-      ctx.set('ETag', etag);
+      const { etag, notModified } = answerDigestEtag(live, answer, body);
+      response.setHeader('ETag', etag);
       if (notModified) ctx.status = 304;
       else sendJson(ctx, body);
       return;
     }
-    const { etag, notModified } = answerEtag(flagSet, context, request);
-    ctx.set('ETag', etag);
+    const { etag, notModified } = tagged.answerEtag(live, answer);
+    response.setHeader('ETag', etag);
     if (notModified) {
       ctx.status = 304;
       return;
     }
-    const toggles = await service.evaluate(flagSet, context, selection.names);
-    sendJson(ctx, endpoint.render(toggles, selection, flagSet));
+    const toggles = await service.evaluate(live, tagged.context, selection.names);
+    sendJson(ctx, endpoint.render(toggles, selection, live));
   };
 }
 

@@ -42,6 +42,21 @@ const Negotiator = createRequire(import.meta.url)('negotiator') as NegotiatorCon
  */
 export function encodingFor(acceptEncoding: string): Encoding | undefined {
   if (acceptEncoding === '') return undefined;
+  const known = chosenEncodings.get(acceptEncoding);
+  if (known !== undefined) return known ?? undefined;
+  const chosen = negotiate(acceptEncoding);
+  // Browsers send one of a handful of values, on every request: negotiate each once.
+  if (chosenEncodings.size >= ENCODING_MEMO_SIZE) chosenEncodings.clear();
+  chosenEncodings.set(acceptEncoding, chosen ?? null);
+  return chosen;
+}
+
+/** Distinct Accept-Encoding values whose choice is kept; past this the memo starts afresh. */
+const ENCODING_MEMO_SIZE = 256;
+/** Accept-Encoding value -> encoding, null for none. */
+const chosenEncodings = new Map<string, Encoding | null>();
+
+function negotiate(acceptEncoding: string): Encoding | undefined {
   const header = acceptEncoding === '*' ? 'gzip' : acceptEncoding;
   const chosen = new Negotiator({ headers: { 'accept-encoding': header } }).encoding(AVAILABLE, {
     preferred: PREFERENCE,

@@ -19,9 +19,13 @@ import type { ProxyState } from '../http/state.js';
 export function compression(): Middleware<ProxyState> {
   const compressing = compress({ threshold: COMPRESSION_THRESHOLD_BYTES, br: BROTLI_OPTIONS });
   return (ctx, next) => {
-    if (encodingFor(ctx.get('Accept-Encoding')) !== undefined) return compressing(ctx, next);
+    const accepted = ctx.req.headers['accept-encoding'];
+    if (accepted !== undefined && encodingFor(accepted) !== undefined) {
+      return compressing(ctx, next);
+    }
     // What ctx.vary gives after CORS's `Vary: Origin`, without parsing the header again.
-    if (ctx.response.get('Vary') === 'Origin') ctx.set('Vary', 'Origin, Accept-Encoding');
+    if (ctx.res.getHeader('Vary') === 'Origin')
+      ctx.res.setHeader('Vary', 'Origin, Accept-Encoding');
     else ctx.vary('Accept-Encoding');
     return next();
   };

@@ -1,5 +1,4 @@
-import type { Middleware } from 'koa';
-import type { ProxyState } from '../http/state.js';
+import type { RequestHooks } from './request-hooks.js';
 
 /**
  * Lets a shutdown finish as soon as the requests in flight are answered. `server.close()` only
@@ -18,13 +17,12 @@ export class ConnectionDrain {
     return this.draining;
   }
 
-  middleware(): Middleware<ProxyState> {
-    return async (ctx, next) => {
-      try {
-        await next();
-      } finally {
+  /** The outermost hooks: the header is set once the answer is settled. */
+  hooks(): RequestHooks {
+    return {
+      finish: (ctx) => {
         if (this.draining) ctx.set('Connection', 'close');
-      }
+      },
     };
   }
 }

@@ -3,21 +3,11 @@ import type { Context, Middleware, Next } from 'koa';
 import type { ProxyConfig } from '../config/load-config.js';
 import type { ProxyState } from '../http/state.js';
 
-/** What an error thrown downstream carries, so that its answer keeps the CORS headers. */
-interface HeaderCarrier {
-  headers?: Record<string, string>;
-}
-
-/** A Vary value that names Origin too, as the `vary` package appends it. */
-function withOrigin(existing: string): string {
-  if (existing === '') return 'Origin';
-  const fields = existing.split(',').map((field) => field.trim().toLowerCase());
-  if (fields.includes('*')) return '*';
-  return fields.includes('origin') ? existing : `${existing}, Origin`;
-}
+/** A header name and its value. */
+type Header = readonly [string, string];
 
 /** The CORS headers of an answer to a request with this Origin (none when not allowed). */
-type CorsHeaders = (requestOrigin: string) => Readonly<Record<string, string>> | undefined;
+type CorsHeaders = (requestOrigin: string) => readonly Header[] | undefined;
 
 /**
  * The headers @koa/cors sets on a request that is not a preflight, with the original proxy's
@@ -27,16 +17,19 @@ function corsHeadersFor(config: ProxyConfig): CorsHeaders {
   const allowedOrigins = config.corsOrigin === '*' ? undefined : new Set(config.corsOrigin);
   const credentials = config.corsCredentials;
   const exposeHeaders = config.corsExposedHeaders.join(',');
-  const extra: Record<string, string> = {};
-  if (credentials) extra['Access-Control-Allow-Credentials'] = 'true';
-  if (exposeHeaders !== '') extra['Access-Control-Expose-Headers'] = exposeHeaders;
-  const anyOrigin = Object.freeze({ 'Access-Control-Allow-Origin': '*', ...extra });
+  const extra: Header[] = [];
+  if (credentials) extra.push(['Access-Control-Allow-Credentials', 'true']);
+  if (exposeHeaders !== '') extra.push(['Access-Control-Expose-Headers', exposeHeaders]);
+  const anyOrigin: readonly Header[] = Object.freeze([
+    ['Access-Control-Allow-Origin', '*'],
+    ...extra,
+  ]);
 
   return (requestOrigin) => {
     if (allowedOrigins !== undefined && !allowedOrigins.has(requestOrigin)) return undefined;
     // With credentials the origin is reflected, as a wildcard is not allowed with them.
     if (allowedOrigins === undefined && !credentials) return anyOrigin;
-    return { 'Access-Control-Allow-Origin': requestOrigin, ...extra };
+    return [['Access-Control-Allow-Origin', requestOrigin], ...extra];
   };
 }
 
@@ -46,7 +39,11 @@ function corsHeadersFor(config: ProxyConfig): CorsHeaders {
  *
  * Preflights go to @koa/cors. Every other request, the hot path, takes `simpleRequest`: the
  * same headers @koa/cors sets there, from `corsHeadersFor` (its option handling, async origin
- * callback and `vary` parsing were a measurable part of a 304).
+ * callback and `vary` parsing were a measurable part of a 304), written straight to the
+ * response: this module owns them. @koa/cors also copies them onto an error thrown
+ * downstream, for Koa's own error answer, which drops the response's headers; here
+ * `requestEnvelope` answers every error and keeps them, so nothing reads that copy, and the
+ * step needs no async frame around the routes.
  */
 export function cors(config: ProxyConfig): Middleware<ProxyState> {
   const allowedOrigins = config.corsOrigin === '*' ? undefined : new Set(config.corsOrigin);
@@ -65,27 +62,17 @@ export function cors(config: ProxyConfig): Middleware<ProxyState> {
   });
   const headersFor = corsHeadersFor(config);
 
-  async function simpleRequest(ctx: Context, next: Next): Promise<void> {
+  function simpleRequest(ctx: Context, next: Next): Promise<void> {
+    const response = ctx.res;
     // Vary: Origin always, as @koa/cors does; set outright when nothing set Vary before.
-    if (ctx.response.get('Vary') !== '') ctx.vary('Origin');
-    else ctx.set('Vary', 'Origin');
-    const headersSet = headersFor(ctx.get('Origin'));
+    if (response.hasHeader('Vary')) ctx.vary('Origin');
+    else response.setHeader('Vary', 'Origin');
+    const origin = ctx.req.headers.origin;
+    const headersSet = headersFor(origin ?? '');
     // OPTIONS without Access-Control-Request-Method is no preflight: @koa/cors adds nothing.
     if (headersSet === undefined || ctx.method === 'OPTIONS') return next();
-    ctx.set(headersSet);
-    try {
-      await next();
-    } catch (error) {
-      // As @koa/cors: the headers ride on the error, for whoever renders it.
-      if (error !== null && typeof error === 'object') {
-        const carrier = error as HeaderCarrier;
-        const errorHeaders = { ...(carrier.headers ?? {}) };
-        const varyWithOrigin = withOrigin(errorHeaders.vary ?? errorHeaders.Vary ?? '');
-        delete errorHeaders.Vary;
-        carrier.headers = { ...errorHeaders, ...headersSet, vary: varyWithOrigin };
-      }
-      throw error;
-    }
+    for (const [name, value] of headersSet) response.setHeader(name, value);
+    return next();
   }
 
   async function preflight(ctx: Context, next: Next): Promise<void> {

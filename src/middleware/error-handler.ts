@@ -1,7 +1,6 @@
 import { STATUS_CODES } from 'node:http';
-import type { Middleware } from 'koa';
 import { AppError, NotFoundError } from '../errors.js';
-import type { ProxyState } from '../http/state.js';
+import type { ProxyContext } from '../http/state.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -31,26 +30,25 @@ function fromHttpError(error: unknown): AppError | undefined {
   return new AppError(status, code, STATUS_CODES[status] ?? 'Bad request');
 }
 
+/** What the routes left unanswered (no route, or a route that set no body): a 404. */
+export function answerUnanswered(ctx: ProxyContext): void {
+  if (ctx.status === 404 && ctx.body === undefined) answerError(ctx, new NotFoundError());
+}
+
 /**
- * The outermost handler: every error, thrown anywhere, leaves as one JSON shape. A 5xx that
- * is not an AppError is logged in full and answered without any internals.
+ * Answers an error, thrown anywhere, in the one JSON shape. A 5xx that is not an AppError is
+ * logged in full and answered without any internals. Run by `requestEnvelope`, around the
+ * whole pipeline but the request hooks.
  */
-export function errorHandler(): Middleware<ProxyState> {
-  return async (ctx, next) => {
-    try {
-      await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new NotFoundError();
-    } catch (error) {
-      const known = error instanceof AppError ? error : fromHttpError(error);
-      const appError = known ?? new AppError(500, 'INTERNAL_ERROR', 'Something went wrong.');
-      if (known === undefined) {
-        ctx.state.log.error({ err: error }, 'unhandled error');
-      } else if (appError.statusCode >= 500) {
-        ctx.state.log.warn({ code: appError.code }, appError.message);
-      }
-      ctx.status = appError.statusCode;
-      const dialectFields = ctx.state.errorFields?.(appError);
-      ctx.body = dialectFields ? { ...dialectFields, ...errorBody(appError) } : errorBody(appError);
-    }
-  };
+export function answerError(ctx: ProxyContext, error: unknown): void {
+  const known = error instanceof AppError ? error : fromHttpError(error);
+  const appError = known ?? new AppError(500, 'INTERNAL_ERROR', 'Something went wrong.');
+  if (known === undefined) {
+    ctx.state.log.error({ err: error }, 'unhandled error');
+  } else if (appError.statusCode >= 500) {
+    ctx.state.log.warn({ code: appError.code }, appError.message);
+  }
+  ctx.status = appError.statusCode;
+  const dialectFields = ctx.state.errorFields?.(appError);
+  ctx.body = dialectFields ? { ...dialectFields, ...errorBody(appError) } : errorBody(appError);
 }

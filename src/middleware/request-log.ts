@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Middleware } from 'koa';
 import type { ProxyState } from '../http/state.js';
 import type { Logger } from '../logger.js';
+import type { RequestHooks } from './request-hooks.js';
 
 /** The header a request id comes in and goes back in. */
 export const REQUEST_ID_HEADER = 'X-Request-Id';
+const REQUEST_ID_HEADER_KEY = 'x-request-id';
 
 /**
  * What an incoming id may look like to be kept: what tracing systems and load balancers send
@@ -13,8 +14,9 @@ export const REQUEST_ID_HEADER = 'X-Request-Id';
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._~:/+=@-]{1,128}$/;
 
 /** The caller's X-Request-Id when it is safe to keep, otherwise a new one. */
-function requestIdFor(incoming: string): string {
-  return SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+function requestIdFor(incoming: string | string[] | undefined): string {
+  // Node joins a repeated X-Request-Id into one string; the array type is for other headers.
+  return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
 /**
@@ -56,23 +58,21 @@ function writeRequestLine(log: Logger, { method, route, status, started }: Reque
  * Gives each request an id (the caller's X-Request-Id when safe, else a new UUID), returned in
  * X-Request-Id, and a child logger carrying it, and writes one line when it ends:
  * method, route template, status and duration. Never the query string, body or headers,
- * which carry user ids and keys.
+ * which carry user ids and keys. The outermost hooks but draining (src/app.ts).
  */
-export function requestLog(logger: Logger): Middleware<ProxyState> {
-  return async (ctx, next) => {
-    const logsRequests = logger.isLevelEnabled('info');
-    const started = logsRequests ? process.hrtime.bigint() : 0n;
-    ctx.state = new RequestState(logger, requestIdFor(ctx.get(REQUEST_ID_HEADER)));
-    // Set first, so that every answer carries it, refusals and errors included.
-    ctx.set(REQUEST_ID_HEADER, ctx.state.requestId);
-    try {
-      await next();
-    } finally {
-      if (logsRequests) {
-        const route = typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : 'unmatched';
-        writeRequestLine(ctx.state.log, { method: ctx.method, route, status: ctx.status, started });
-      }
-    }
+export function requestLog(logger: Logger): RequestHooks {
+  return {
+    start(ctx) {
+      const requestId = requestIdFor(ctx.req.headers[REQUEST_ID_HEADER_KEY]);
+      ctx.state = new RequestState(logger, requestId);
+      // Set first, so that every answer carries it, refusals and errors included.
+      ctx.res.setHeader(REQUEST_ID_HEADER, requestId);
+    },
+    finish(ctx, started) {
+      if (!logger.isLevelEnabled('info')) return;
+      const route = typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : 'unmatched';
+      writeRequestLine(ctx.state.log, { method: ctx.method, route, status: ctx.status, started });
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { createProxyMetrics, type ProxyMetrics } from '../metrics/prometheus.js';
 import { createUsagePipeline, type UsagePipeline } from '../metrics/usage-pipeline.js';
 import type { CredentialChecker } from '../middleware/client-key-auth.js';
+import type { RequestHooks } from '../middleware/request-hooks.js';
 import { requestMetrics } from '../middleware/request-metrics.js';
 import { requireSdkCredential, requireServerToken } from '../middleware/sdk-auth.js';
 import type { FlagStore } from '../unleash/flag-store.js';
@@ -39,8 +40,8 @@ export interface SdkAndBackstage {
   readonly metrics: ProxyMetrics;
   /** What the proxy registers with Unleash, for the pipelines of other environments. */
   readonly registration: Record<string, unknown>;
-  /** Goes right inside the request log, outside the error handler. */
-  readonly requestMetrics: Middleware<ProxyState>;
+  /** Go right inside the request log, outside the error handler. */
+  readonly requestMetrics: RequestHooks;
   readonly routers: readonly Router<ProxyState>[];
   /** Starts forwarding usage counts to Unleash. */
   start(): void;

@@ -15,6 +15,7 @@ import {
   ENABLED_FLAGS,
   type ProxyReaderLimits,
   type ProxySelection,
+  queryKey,
   queryReader,
   renderToggles,
 } from '../proxy/proxy-dialect.js';
@@ -65,11 +66,19 @@ export function frontendRoutes(deps: FrontendRoutesDeps): Router<ProxyState> {
   const endpoint = (
     selection: ProxySelection,
     source: 'query' | 'body',
-  ): EvaluationEndpoint<ProxySelection> => ({
-    read: source === 'query' ? queryReader(selection, limits) : bodyReader(selection, limits),
-    render: renderToggles,
-    cacheControl: FRONTEND_CACHE_CONTROL,
-  });
+  ): EvaluationEndpoint<ProxySelection> =>
+    source === 'query'
+      ? {
+          read: queryReader(selection, limits),
+          readKey: queryKey,
+          render: renderToggles,
+          cacheControl: FRONTEND_CACHE_CONTROL,
+        }
+      : {
+          read: bodyReader(selection, limits),
+          render: renderToggles,
+          cacheControl: FRONTEND_CACHE_CONTROL,
+        };
   const requireAllEndpoint: Middleware<ProxyState> = async (_ctx, next) => {
     if (!deps.enableAllEndpoint) throw new EndpointDisabledError('ENABLE_ALL_ENDPOINT');
     await next();

@@ -1,6 +1,7 @@
 import { parseProxyRequestBody, parseQueryContext } from '../../context/build-context.js';
 import type { EvaluatedToggle } from '../../evaluation/types.js';
 import { readJsonBody } from '../../http/json-body.js';
+import type { ProxyContext } from '../../http/state.js';
 import type { EvaluationEndpoint, FlagSelection, RequestReader } from '../evaluation-endpoint.js';
 import { togglesBody } from './toggles-json.js';
 
@@ -57,15 +58,25 @@ export function renderToggles(
   return togglesBody(toggles, selection.onlyEnabled);
 }
 
+/** GET reads the query string and nothing else: it names what `queryReader` reads. */
+export const queryKey = (ctx: ProxyContext): string => ctx.querystring;
+
 /** One endpoint of the /proxy dialect: its selection, and where the context comes from. */
 export function proxyEndpoint(
   selection: ProxySelection,
   source: 'query' | 'body',
   limits: ProxyReaderLimits,
 ): EvaluationEndpoint<ProxySelection> {
-  return {
-    read: source === 'query' ? queryReader(selection, limits) : bodyReader(selection, limits),
-    render: renderToggles,
-    cacheControl: PROXY_CACHE_CONTROL,
-  };
+  return source === 'query'
+    ? {
+        read: queryReader(selection, limits),
+        readKey: queryKey,
+        render: renderToggles,
+        cacheControl: PROXY_CACHE_CONTROL,
+      }
+    : {
+        read: bodyReader(selection, limits),
+        render: renderToggles,
+        cacheControl: PROXY_CACHE_CONTROL,
+      };
 }
