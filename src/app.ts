@@ -171,14 +171,15 @@ export function assembleApp(
   // OFREP takes client keys (the default flag set) and frontend tokens (their scope's).
   const ofrepPipeline = grantPipeline(pipeline, scopeSync, pipeline.flagSetOf);
   const rateLimits = rateLimitGuards(config); // empty unless PROXY_RATE_LIMIT_* is set
+  // The original proxy's /proxy routes, what most SDKs poll, are matched first and alone.
+  const polledRoutes = proxyRoutes({
+    limits: config,
+    enableAllEndpoint: config.enableAllEndpoint,
+    pipeline,
+    guards: apiGuards(config, flags, checker, rateLimits),
+  });
   const routers = [
     healthRoutes(flags),
-    proxyRoutes({
-      limits: config,
-      enableAllEndpoint: config.enableAllEndpoint,
-      pipeline,
-      guards: apiGuards(config, flags, checker, rateLimits),
-    }),
     ...streamingRouters({
       config,
       rateLimits,
@@ -206,7 +207,7 @@ export function assembleApp(
     ...sdkAndBackstage.routers,
   ];
   if (config.enableOAS) routers.push(docsRoutes(config)); // OpenAPI document and Swagger UI
-  mountRoutes(koa, config.proxyBasePath, routers);
+  mountRoutes(koa, config.proxyBasePath, [[polledRoutes], routers]);
 
   return servingApp({
     config,

@@ -18,17 +18,26 @@ const wrongMethodAsError: Middleware<ProxyState> = async (ctx, next) => {
 };
 
 /**
- * Mounts the routers under PROXY_BASE_PATH. A known path with the wrong method gets 405 with
- * an Allow header; an unknown path falls through to the error handler's 404.
+ * Mounts the routers under PROXY_BASE_PATH, in groups: each group is one router at the top of
+ * the app, tried in order. @koa/router tests every route of a router against every request, so
+ * the routes SDKs poll (GET /proxy) form a small first group and find their match among a few
+ * routes rather than all of them; a request none of a group's routes takes goes on to the
+ * next. A known path with the wrong method gets 405 with an Allow header, whichever group knew
+ * it; an unknown path falls through to the error handler's 404.
  */
 export function mountRoutes(
   koa: Koa<ProxyState>,
   basePath: string,
-  routers: readonly Router<ProxyState>[],
+  groups: readonly (readonly Router<ProxyState>[])[],
 ): void {
-  const root = new Router<ProxyState>(basePath === '' ? {} : { prefix: basePath });
-  for (const router of routers) root.use(router.routes());
-  koa.use(root.routes());
+  const roots = groups.map((routers) => {
+    const root = new Router<ProxyState>(basePath === '' ? {} : { prefix: basePath });
+    for (const router of routers) root.use(router.routes());
+    return root;
+  });
+  for (const root of roots) koa.use(root.routes());
   koa.use(wrongMethodAsError);
-  koa.use(root.allowedMethods());
+  // Every group adds the routes whose path matched to `ctx.matched`, which this reads.
+  const [first] = roots;
+  if (first !== undefined) koa.use(first.allowedMethods());
 }
