@@ -1,5 +1,6 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { FetchOutcome } from '../unleash/flag-store.js';
+import { RequestDurations } from './request-durations.js';
 
 /**
  * Process metrics (CPU, memory, event loop lag, GC, handles) describe the process, not one
@@ -85,13 +86,7 @@ function requestSeries(registers: Registers): Pick<ProxyMetrics, 'observeRequest
       pendingRequests.clear();
     },
   });
-  const duration = new Histogram({
-    name: 'unleash_proxy_http_request_duration_seconds',
-    help: 'Time to answer an HTTP request, by method and route template.',
-    labelNames: ['method', 'route'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers,
-  });
+  const durations = new RequestDurations(registers);
   return {
     observeRequest(method, route, status, seconds) {
       const key = `${method} ${status} ${route}`;
@@ -99,7 +94,7 @@ function requestSeries(registers: Registers): Pick<ProxyMetrics, 'observeRequest
       if (pending !== undefined) pending.count += 1;
       else
         pendingRequests.set(key, { labels: { method, route, status: String(status) }, count: 1 });
-      duration.observe({ method, route }, seconds);
+      durations.record(method, route, seconds);
     },
   };
 }
