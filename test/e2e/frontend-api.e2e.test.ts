@@ -1,3 +1,4 @@
+import { EventSource } from 'eventsource';
 import { Unleash } from 'unleash-client';
 import { InMemoryStorageProvider, UnleashClient } from 'unleash-proxy-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -383,5 +384,47 @@ describe('Unleash tokens across environments, against a real Unleash 8', () => {
     expect(again.status).toBe(304);
     const refused = await fetch(url, { headers: { authorization: tokens.frontendProdWeb } });
     expect(refused.status).toBe(403);
+  });
+
+  it("tells the real unleash-proxy-client of a change in its token's environment, through /api/frontend/events", async () => {
+    const { origin } = running();
+    const client = new UnleashClient({
+      url: `${origin}/api/frontend`,
+      clientKey: tokens.frontendDev,
+      appName: 'e2e-push',
+      fetch,
+      storageProvider: new InMemoryStorageProvider(),
+      refreshInterval: 3_600, // seconds: only the stream can explain an update in this test
+      disableMetrics: true,
+      context: { userId: 'probe' },
+    });
+    // The lines the README gives, with Node's EventSource from npm in place of a browser's.
+    const changes = new EventSource(
+      `${origin}/api/frontend/events?token=${encodeURIComponent(tokens.frontendDev)}`,
+    );
+    changes.addEventListener('message', () => void client.updateToggles());
+    const opened = new Promise((resolve) =>
+      changes.addEventListener('open', resolve, { once: true }),
+    );
+    const admin = new UnleashAdmin(server().url, server().adminToken, {
+      project: 'default',
+      environment: 'development',
+    });
+    try {
+      await Promise.all([client.start(), opened]);
+      expect(client.isEnabled('default-off')).toBe(false);
+      const turnedOn = new Promise<void>((resolve) =>
+        client.on('update', () => {
+          if (client.isEnabled('default-off')) resolve();
+        }),
+      );
+      await admin.enableFeatureFlag('default-off');
+      await turnedOn;
+      expect(running().logs()).not.toContain(tokens.frontendDev);
+    } finally {
+      changes.close();
+      client.stop();
+      await admin.disableFeatureFlag('default-off');
+    }
   });
 });
