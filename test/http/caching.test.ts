@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_FLAGS } from '../fixtures/test-flags.js';
 import { type OnlineProxy, postJson, startOnlineProxy } from '../helpers/online-proxy.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 describe('Cache-Control and ETag', () => {
   let online: OnlineProxy;
@@ -64,11 +65,12 @@ describe('Cache-Control and ETag', () => {
         feature.name === 'always-off' ? { ...feature, enabled: true } : feature,
       ),
     });
+    // The next poll brings the change: revalidations answer 304 until then.
     let response = await online.request('/proxy', { headers: { 'if-none-match': before } });
-    for (let attempt = 0; attempt < 100 && response.status === 304; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(async () => {
       response = await online.request('/proxy', { headers: { 'if-none-match': before } });
-    }
+      return response.status !== 304;
+    }, 'the changed flags');
     expect(response.status).toBe(200);
     const body = (await response.json()) as { toggles: { name: string }[] };
     expect(body.toggles.map((toggle) => toggle.name)).toContain('always-off');

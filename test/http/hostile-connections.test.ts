@@ -19,7 +19,10 @@ afterAll(async () => {
 
 afterEach(() => expectStillServing(proxy));
 
-/** Writes `text` a few bytes at a time until the socket closes or the text runs out. */
+/**
+ * Writes `text` a character every `everyMs` until the socket closes or the text runs out. The
+ * pause is the slow client under test, not a wait for something to happen.
+ */
 async function trickle(socket: Socket, text: string, everyMs: number): Promise<void> {
   for (const character of text) {
     if (socket.destroyed || !socket.writable) return;

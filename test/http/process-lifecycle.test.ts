@@ -8,14 +8,7 @@ import { TEST_FLAGS } from '../fixtures/test-flags.js';
 import { type BuiltProxy, runBuiltProxy } from '../helpers/built-proxy.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
 import { freePort } from '../helpers/free-port.js';
-
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
+import { waitFor } from '../helpers/wait-for.js';
 
 async function healthy(port: number): Promise<boolean> {
   try {
@@ -60,7 +53,7 @@ describe('the built proxy as a process', () => {
       }
       const child = runBuiltProxy(env);
       running.push(child);
-      await waitFor(() => healthy(port), 'the proxy to be ready');
+      await waitFor(() => healthy(port), 'the proxy to be ready', 30_000);
 
       // A POST whose body arrives in two parts, the second one after SIGTERM.
       const body = JSON.stringify({ context: { userId: 'alice' }, toggles: ['beta-program'] });
@@ -71,8 +64,11 @@ describe('the built proxy as a process', () => {
           authorization: key,
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
+          // The server answers 100 Continue once it has the headers: the request is in flight.
+          expect: '100-continue',
         },
       });
+      const inFlight = new Promise<void>((resolve) => slow.once('continue', () => resolve()));
       const answered = new Promise<{
         status: number;
         text: string;
@@ -90,12 +86,15 @@ describe('the built proxy as a process', () => {
         slow.on('error', reject);
       });
       slow.flushHeaders();
+      await inFlight;
       slow.write(body.slice(0, half));
-      // Give the proxy time to receive the headers: only then is the request in flight.
-      await new Promise((resolve) => setTimeout(resolve, 500));
 
       child.process.kill('SIGTERM');
-      await waitFor(() => child.output().includes('shutting down'), 'the shutdown log line');
+      await waitFor(
+        () => child.output().includes('shutting down'),
+        'the shutdown log line',
+        30_000,
+      );
       await expect(fetch(`http://127.0.0.1:${port}/proxy/health`)).rejects.toThrow();
 
       slow.end(body.slice(half));
@@ -166,6 +165,7 @@ describe('the built proxy as a process', () => {
       await waitFor(
         async () => (await healthy(port)) || child.process.exitCode !== null,
         'the proxy to be ready or to exit',
+        30_000,
       );
       expect(child.output()).not.toContain('Cannot find module');
       const names = async (query: string) => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enabledNames, type OnlineProxy, startOnlineProxy } from '../helpers/online-proxy.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 /** A flag that turns on at `after`, through a DATE_AFTER constraint on the clock. */
 function launchAt(after: Date) {
@@ -18,8 +19,14 @@ function launchAt(after: Date) {
 }
 const alwaysOn = { name: 'always', enabled: true, strategies: [{ name: 'default' }] };
 
-const sleepUntil = (time: number) =>
+/**
+ * Waits for the clock to pass `time`. The clock is what these tests are about: its passing a
+ * flag's date, or a second going by, is the event they wait for.
+ */
+const clockPasses = (time: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.max(0, time - Date.now())));
+/** A moment just past the next whole second: waiting for it crosses a second. */
+const nextSecond = () => Math.ceil((Date.now() + 1) / 1_000) * 1_000 + 50;
 
 /** What the custom strategy answers; a test closes the window to change its answer. */
 let windowOpen = true;
@@ -48,11 +55,10 @@ describe('ETags of answers that depend on the clock', () => {
     served.set(proxy, JSON.stringify(features));
     const before = (await proxy.request('/proxy')).headers.get('etag');
     proxy.fake.setState({ features });
-    for (let attempt = 0; attempt < 100; attempt++) {
-      if ((await proxy.request('/proxy')).headers.get('etag') !== before) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('the proxy never picked up the new flags');
+    await waitFor(
+      async () => (await proxy.request('/proxy')).headers.get('etag') !== before,
+      'the proxy to pick up the new flags',
+    );
   };
   const revalidate = (path: string, etag: string) =>
     online.request(path, { headers: { 'if-none-match': etag } });
@@ -64,7 +70,7 @@ describe('ETags of answers that depend on the clock', () => {
     expect(await enabledNames(first)).toEqual(['always']);
     const etag = first.headers.get('etag') ?? '';
 
-    await sleepUntil(soon.getTime() + 100);
+    await clockPasses(soon.getTime() + 100);
     const after = await revalidate('/proxy?userId=alice', etag);
     expect(after.status).toBe(200);
     expect(await enabledNames(after)).toEqual(['always', 'launch']);
@@ -73,7 +79,7 @@ describe('ETags of answers that depend on the clock', () => {
   it('keeps answering 304 while no date of a DATE_AFTER flag is crossed', async () => {
     await setFlags([launchAt(launch), alwaysOn]);
     const etag = (await online.request('/proxy?userId=alice')).headers.get('etag') ?? '';
-    await sleepUntil(Date.now() + 1_100);
+    await clockPasses(nextSecond());
     expect((await revalidate('/proxy?userId=alice', etag)).status).toBe(304);
   });
 
@@ -81,7 +87,7 @@ describe('ETags of answers that depend on the clock', () => {
     await setFlags([launchAt(launch), alwaysOn]);
     const path = `/proxy?userId=alice&currentTime=${encodeURIComponent(new Date().toISOString())}`;
     const etag = (await online.request(path)).headers.get('etag') ?? '';
-    await sleepUntil(Date.now() + 1_100);
+    await clockPasses(nextSecond());
     expect((await revalidate(path, etag)).status).toBe(304);
   });
 
@@ -92,7 +98,7 @@ describe('ETags of answers that depend on the clock', () => {
     const first = await custom.request('/proxy?userId=alice');
     const etag = first.headers.get('etag') ?? '';
     expect(await enabledNames(first)).toContain('window');
-    await sleepUntil(Date.now() + 1_100);
+    await clockPasses(nextSecond());
     const later = await custom.request('/proxy?userId=alice', {
       headers: { 'if-none-match': etag },
     });
@@ -112,7 +118,7 @@ describe('ETags of answers that depend on the clock', () => {
   it('keeps one tag across seconds when no flag reads the clock', async () => {
     await setFlags([alwaysOn]);
     const etag = (await online.request('/proxy?userId=alice')).headers.get('etag') ?? '';
-    await sleepUntil(Date.now() + 1_100);
+    await clockPasses(nextSecond());
     expect((await revalidate('/proxy?userId=alice', etag)).status).toBe(304);
   });
 });
