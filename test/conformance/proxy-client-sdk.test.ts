@@ -1,9 +1,10 @@
 import { EVENTS, InMemoryStorageProvider, UnleashClient } from 'unleash-proxy-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeUnleash, type RecordedRequest } from '../helpers/fake-unleash.js';
+import { startProxyOn } from '../helpers/online-proxy.js';
 import { itNeedsMetricsRoute } from '../helpers/pending.js';
 import { SDK_FLAGS, SDK_VARIANT, sdkFlagsState } from '../helpers/sdk-flags.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
 
 // unleash-proxy-client, the browser SDK, run in Node against the proxy in both of its modes.
 
@@ -47,8 +48,7 @@ describe.each([
 
   beforeAll(async () => {
     upstream = await new FakeUnleash(sdkFlagsState()).start();
-    proxy = await startProxy({
-      unleashUrl: upstream.url,
+    proxy = await startProxyOn(upstream, {
       unleashApiToken: 'sdk-upstream-token',
       clientKeys: [CLIENT_KEY],
       refreshInterval: 500,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import { startProxyOn } from '../helpers/online-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
 import {
   contextQuery,
   loadSpecification,
@@ -108,8 +109,7 @@ function describeSpecFile(spec: SpecFile): void {
 
     beforeAll(async () => {
       upstream = await new FakeUnleash(spec.state).start();
-      proxy = await startProxy({
-        unleashUrl: upstream.url,
+      proxy = await startProxyOn(upstream, {
         unleashApiToken: 'specification-upstream-token',
         clientKeys: [CLIENT_KEY],
         refreshInterval: 500,

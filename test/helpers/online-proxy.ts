@@ -1,7 +1,7 @@
 import type { CreateAppOptions } from '../../src/app.js';
 import type { Env } from '../../src/config/load-config.js';
 import { TEST_FLAGS } from '../fixtures/test-flags.js';
-import { FakeUnleash } from './fake-unleash.js';
+import { FakeUnleash, type UpstreamFault } from './fake-unleash.js';
 import { type RunningProxy, type StartSettings, startProxy } from './start-proxy.js';
 
 export const CLIENT_KEY = 'test-client-key';
@@ -87,6 +87,11 @@ export async function startProxyOn(
   };
 }
 
+export interface OnlineStartSettings extends StartSettings {
+  /** Unleash in trouble from the start: the fake answers this way until told otherwise. */
+  upstreamFault?: UpstreamFault;
+}
+
 /**
  * Starts a FakeUnleash serving `flags` and a proxy synced from it (see `startProxyOn`), ready
  * to answer unless `start` says not to wait. `stop` stops both.
@@ -95,9 +100,10 @@ export async function startOnlineProxy(
   options: CreateAppOptions = {},
   env: Env = {},
   flags: ConstructorParameters<typeof FakeUnleash>[0] = TEST_FLAGS,
-  start: StartSettings = {},
+  { upstreamFault, ...start }: OnlineStartSettings = {},
 ): Promise<OnlineProxy> {
   const fake = await new FakeUnleash(flags).start();
+  fake.setFault(upstreamFault);
   let proxy: ProxyOnFake;
   try {
     proxy = await startProxyOn(fake, options, env, start);

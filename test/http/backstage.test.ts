@@ -1,37 +1,31 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { usageFlags } from '../fixtures/usage-flags.js';
-import { FakeUnleash } from '../helpers/fake-unleash.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import { type OnlineProxy, startOnlineProxy } from '../helpers/online-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const CLIENT_KEY = 'frontend-key';
 
 describe('backstage: liveness, readiness and Prometheus', () => {
-  let upstream: FakeUnleash | undefined;
-  let proxy: RunningProxy | undefined;
+  let online: OnlineProxy | undefined;
 
   afterEach(async () => {
-    await proxy?.stop();
-    await upstream?.stop();
-    proxy = undefined;
-    upstream = undefined;
+    await online?.stop();
+    online = undefined;
   });
 
   async function start(env: Record<string, string> = {}, { down = false } = {}) {
-    upstream = await new FakeUnleash(usageFlags).start();
-    if (down) upstream.setFault({ kind: 'status', status: 503 });
-    proxy = await startProxy(
+    online = await startOnlineProxy(
       {
-        unleashUrl: upstream.url,
         unleashApiToken: 'upstream-token',
         clientKeys: [CLIENT_KEY],
         refreshInterval: 100,
         metricsInterval: 3_600_000,
       },
       env,
-      { waitUntilReady: !down },
+      usageFlags,
+      down ? { waitUntilReady: false, upstreamFault: { kind: 'status', status: 503 } } : {},
     );
-    return { upstream, proxy };
+    return { upstream: online.fake, proxy: online.proxy };
   }
 
   it('answers liveness always, and readiness only while Unleash confirms the flags', async () => {

@@ -2,6 +2,7 @@ import { Unleash } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usageFlags } from '../fixtures/usage-flags.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
+import { startProxyOn } from '../helpers/online-proxy.js';
 import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
 
 const CLIENT_KEY = 'frontend-key';
@@ -37,8 +38,7 @@ describe('GET /proxy/client/features for backend SDKs', () => {
 
   beforeAll(async () => {
     upstream = await new FakeUnleash(usageFlags).start();
-    proxy = await startProxy({
-      unleashUrl: upstream.url,
+    proxy = await startProxyOn(upstream, {
       unleashApiToken: 'upstream-token',
       clientKeys: [CLIENT_KEY],
       serverSideSdkTokens: [SDK_TOKEN],
@@ -121,6 +121,7 @@ describe('GET /proxy/client/features with CLIENT_KEY_HEADER_NAME set', () => {
 
   beforeAll(async () => {
     upstream = await new FakeUnleash(usageFlags).start();
+    // Keys and tokens from the environment, as the original read them: not the helper's.
     proxy = await startProxy(
       { unleashUrl: upstream.url, unleashApiToken: 'upstream-token' },
       {

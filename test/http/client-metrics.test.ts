@@ -3,16 +3,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CreateAppOptions } from '../../src/app.js';
 import { usageFlags } from '../fixtures/usage-flags.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import { startProxyOn } from '../helpers/online-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
 import { type FlagTotals, sumUsage } from '../helpers/usage-totals.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const CLIENT_KEY = 'frontend-key';
 const SDK_TOKEN = 'server-sdk-token';
 
-function proxyOptions(upstream: FakeUnleash, extra: CreateAppOptions = {}): CreateAppOptions {
+function proxyOptions(extra: CreateAppOptions = {}): CreateAppOptions {
   return {
-    unleashUrl: upstream.url,
     unleashApiToken: 'upstream-token',
     clientKeys: [CLIENT_KEY],
     serverSideSdkTokens: [SDK_TOKEN],
@@ -74,7 +74,7 @@ describe('usage metrics from SDKs, forwarded to Unleash', () => {
   });
 
   it('delivers the counts the browser SDK sends, with the right totals', async () => {
-    proxy = await startProxy(proxyOptions(upstream));
+    proxy = await startProxyOn(upstream, proxyOptions());
     const expected = await reportWithBrowserSdk(proxy.origin, '/proxy', (client) => {
       for (let i = 0; i < 7; i += 1) client.isEnabled('checkout');
       for (let i = 0; i < 3; i += 1) client.isEnabled('banner');
@@ -96,7 +96,7 @@ describe('usage metrics from SDKs, forwarded to Unleash', () => {
   });
 
   it('keeps the counts while Unleash fails and sends them once when it recovers', async () => {
-    proxy = await startProxy(proxyOptions(upstream));
+    proxy = await startProxyOn(upstream, proxyOptions());
     upstream.setMetricsStatus(500);
     const first = await reportWithBrowserSdk(proxy.origin, '/proxy', (client) => {
       for (let i = 0; i < 5; i += 1) client.isEnabled('checkout');
@@ -128,7 +128,7 @@ describe('usage metrics from SDKs, forwarded to Unleash', () => {
   });
 
   it('sends pending counts on close, and never counts its own evaluations', async () => {
-    proxy = await startProxy(proxyOptions(upstream, { metricsInterval: 3_600_000 }));
+    proxy = await startProxyOn(upstream, proxyOptions({ metricsInterval: 3_600_000 }));
     for (let i = 0; i < 10; i += 1) {
       const response = await fetch(`${proxy.origin}/proxy/all?userId=bob`, {
         headers: { authorization: CLIENT_KEY },
@@ -146,7 +146,7 @@ describe('usage metrics from SDKs, forwarded to Unleash', () => {
   });
 
   it('takes reports from backend SDK tokens and registrations from both kinds', async () => {
-    proxy = await startProxy(proxyOptions(upstream, { metricsInterval: 3_600_000 }));
+    proxy = await startProxyOn(upstream, proxyOptions({ metricsInterval: 3_600_000 }));
     const report = {
       appName: 'billing-service',
       instanceId: 'billing-1',
@@ -181,7 +181,7 @@ describe('usage metrics from SDKs, forwarded to Unleash', () => {
   });
 
   it('refuses absurd, negative, fractional and non-finite counts in the one error shape', async () => {
-    proxy = await startProxy(proxyOptions(upstream));
+    proxy = await startProxyOn(upstream, proxyOptions());
     const send = (toggles: string) =>
       fetch(`${proxy?.origin}/proxy/client/metrics`, {
         method: 'POST',

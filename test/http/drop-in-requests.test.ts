@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_FLAGS } from '../fixtures/test-flags.js';
-import { FakeUnleash } from '../helpers/fake-unleash.js';
-import { API_TOKEN, CLIENT_KEY, enabledNames } from '../helpers/online-proxy.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import {
+  CLIENT_KEY,
+  enabledNames,
+  type OnlineProxy,
+  type ProxyOnFake,
+  startOnlineProxy,
+} from '../helpers/online-proxy.js';
 
 /** Requests the original Unleash Proxy answered that switching users' apps still send. */
 
@@ -32,8 +36,8 @@ const FLAGS = {
 };
 
 describe('requests of apps switching from the original proxy', () => {
-  let fake: FakeUnleash;
-  let proxy: RunningProxy;
+  let online: OnlineProxy;
+  let proxy: ProxyOnFake;
   const post = (body: string, headers: Record<string, string> = {}) =>
     fetch(`${proxy.origin}/proxy`, {
       method: 'POST',
@@ -44,17 +48,10 @@ describe('requests of apps switching from the original proxy', () => {
     fetch(`${proxy.origin}/proxy?${query}`, { headers: { authorization: CLIENT_KEY } });
 
   beforeAll(async () => {
-    fake = await new FakeUnleash(FLAGS).start();
-    proxy = await startProxy({
-      unleashUrl: fake.url,
-      unleashApiToken: API_TOKEN,
-      clientKeys: [CLIENT_KEY],
-    });
+    online = await startOnlineProxy({}, {}, FLAGS);
+    proxy = online.proxy;
   });
-  afterAll(async () => {
-    await proxy.stop();
-    await fake.stop();
-  });
+  afterAll(() => online.stop());
 
   it('reads numbers and booleans in context fields and properties as text (POST)', async () => {
     const response = await post(

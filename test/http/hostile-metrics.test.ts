@@ -2,8 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateAppOptions } from '../../src/app.js';
 import { usageFlags } from '../fixtures/usage-flags.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
+import { startProxyOn } from '../helpers/online-proxy.js';
 import { expectErrorShape, rawRequest } from '../helpers/raw-http.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
 import { sumUsage } from '../helpers/usage-totals.js';
 
 // Hostile bodies against the usage-report and registration routes of a real server synced
@@ -14,9 +15,8 @@ const KEY = 'hostile-client-key';
 const METRICS_PATHS = ['/proxy/client/metrics', '/proxy/all/client/metrics'] as const;
 const ALL_PATHS = [...METRICS_PATHS, '/proxy/client/register'] as const;
 
-function proxyOptions(upstream: FakeUnleash): CreateAppOptions {
+function proxyOptions(): CreateAppOptions {
   return {
-    unleashUrl: upstream.url,
     unleashApiToken: 'upstream-token',
     clientKeys: [KEY],
     refreshInterval: 60_000,
@@ -60,7 +60,7 @@ describe('hostile usage reports and registrations', () => {
 
   beforeAll(async () => {
     upstream = await new FakeUnleash(usageFlags).start();
-    proxy = await startProxy(proxyOptions(upstream));
+    proxy = await startProxyOn(upstream, proxyOptions());
   });
   afterAll(async () => {
     await proxy.stop();
@@ -313,7 +313,7 @@ describe('odd flag names and many flags in valid reports', () => {
 
   it('__proto__ and constructor as flag and variant names are plain data, no pollution', async () => {
     upstream.requests.length = 0;
-    proxy = await startProxy(proxyOptions(upstream));
+    proxy = await startProxyOn(upstream, proxyOptions());
     const body = report(
       '{"__proto__":{"yes":2,"no":1,"variants":{"__proto__":3,"constructor":4}},' +
         '"constructor":{"yes":5,"variants":{"toString":1,"hasOwnProperty":2}},' +
@@ -364,7 +364,7 @@ describe('odd flag names and many flags in valid reports', () => {
 
   it('thousands of flag names in one report are counted; past the bound they are dropped', async () => {
     upstream.requests.length = 0;
-    proxy = await startProxy(proxyOptions(upstream));
+    proxy = await startProxyOn(upstream, proxyOptions());
     const flagsPerReport = 4_000;
     const reportOf = (batch: number) =>
       report(

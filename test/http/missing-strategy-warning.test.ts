@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeUnleash } from '../helpers/fake-unleash.js';
-import { API_TOKEN, CLIENT_KEY, enabledNames } from '../helpers/online-proxy.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import type { FakeUnleash } from '../helpers/fake-unleash.js';
+import {
+  CLIENT_KEY,
+  enabledNames,
+  type OnlineProxy,
+  type ProxyOnFake,
+  startOnlineProxy,
+} from '../helpers/online-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 function flag(name: string, strategy: string, enabled = true) {
@@ -27,8 +32,9 @@ interface LogLine {
 }
 
 describe('a flag using a strategy nobody implements', () => {
+  let online: OnlineProxy;
   let fake: FakeUnleash;
-  let proxy: RunningProxy;
+  let proxy: ProxyOnFake;
   const warnings = (): LogLine[] =>
     proxy
       .logs()
@@ -39,21 +45,19 @@ describe('a flag using a strategy nobody implements', () => {
   const polls = () => fake.requestsTo('/api/client/features').length;
 
   beforeAll(async () => {
-    fake = await new FakeUnleash(FLAGS).start();
-    proxy = await startProxy({
-      unleashUrl: fake.url,
-      unleashApiToken: API_TOKEN,
-      clientKeys: [CLIENT_KEY],
-      refreshInterval: 100,
-      jsonLogger: true,
-      logLevel: 'warn',
-      customStrategies: [{ name: 'mineImplemented', isEnabled: () => true }],
-    });
+    online = await startOnlineProxy(
+      {
+        refreshInterval: 100,
+        jsonLogger: true,
+        logLevel: 'warn',
+        customStrategies: [{ name: 'mineImplemented', isEnabled: () => true }],
+      },
+      {},
+      FLAGS,
+    );
+    ({ fake, proxy } = online);
   });
-  afterAll(async () => {
-    await proxy.stop();
-    await fake.stop();
-  });
+  afterAll(() => online.stop());
 
   it('is off, and the log says once per strategy name which flags use it', async () => {
     const names = await enabledNames(

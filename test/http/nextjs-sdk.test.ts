@@ -1,7 +1,8 @@
 import { evaluateFlags, flagsClient, getDefinitions } from '@unleash/nextjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeToken, FakeUnleash } from '../helpers/fake-unleash.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import { startProxyOn } from '../helpers/online-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
 
 // @unleash/nextjs on the server: getDefinitions fetches the client API with a backend token,
 // evaluateFlags + flagsClient evaluate locally. Its answers must be this proxy's own.
@@ -100,7 +101,7 @@ describe('@unleash/nextjs server side against /api/client/features', () => {
     fake = await new FakeUnleash().start();
     fake.setTokens(TOKENS);
     fake.setStateFor(BACKEND, FLAGS);
-    proxy = await startProxy({ unleashUrl: fake.url, unleashApiTokens: [BACKEND] }, {});
+    proxy = await startProxyOn(fake, { unleashApiTokens: [BACKEND] });
   });
 
   afterAll(async () => {

@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_FLAGS } from '../fixtures/test-flags.js';
-import { FakeUnleash } from '../helpers/fake-unleash.js';
-import { API_TOKEN, CLIENT_KEY } from '../helpers/online-proxy.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import {
+  CLIENT_KEY,
+  type OnlineProxy,
+  type ProxyOnFake,
+  startOnlineProxy,
+} from '../helpers/online-proxy.js';
 
 /**
  * Which refusal a caller sees when several apply, on every API route: 503 not ready, then 401
@@ -40,29 +43,20 @@ const CASES: readonly Case[] = [
 ];
 
 describe('precedence of refusals on the API routes', () => {
-  let fake: FakeUnleash | undefined;
-  let proxy: RunningProxy | undefined;
+  let online: OnlineProxy | undefined;
   afterEach(async () => {
-    await proxy?.stop();
-    await fake?.stop();
-    proxy = undefined;
-    fake = undefined;
+    await online?.stop();
+    online = undefined;
   });
 
-  async function start(ready: boolean): Promise<RunningProxy> {
-    fake = await new FakeUnleash(TEST_FLAGS).start();
-    if (!ready) fake.setFault({ kind: 'status', status: 503 });
-    proxy = await startProxy(
-      {
-        unleashUrl: fake.url,
-        unleashApiToken: API_TOKEN,
-        clientKeys: [CLIENT_KEY],
-        serverSideSdkTokens: [SERVER_TOKEN],
-      },
+  async function start(ready: boolean): Promise<ProxyOnFake> {
+    online = await startOnlineProxy(
+      { serverSideSdkTokens: [SERVER_TOKEN] },
       { PROXY_STREAMS_ENABLED: 'false' },
-      { waitUntilReady: ready },
+      TEST_FLAGS,
+      ready ? {} : { waitUntilReady: false, upstreamFault: { kind: 'status', status: 503 } },
     );
-    return proxy;
+    return online.proxy;
   }
 
   async function status(origin: string, request: Case, key: string | undefined): Promise<number> {

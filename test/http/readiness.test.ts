@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_FLAGS } from '../fixtures/test-flags.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
-import { API_TOKEN, CLIENT_KEY } from '../helpers/online-proxy.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import { CLIENT_KEY, type ProxyOnFake, startProxyOn } from '../helpers/online-proxy.js';
 
 const API_ROUTES: readonly [method: string, path: string][] = [
   ['GET', '/proxy'],
@@ -18,15 +17,10 @@ describe('readiness', () => {
     started.length = 0;
   });
 
-  async function proxyBehind(fake: FakeUnleash): Promise<RunningProxy> {
-    const proxy = await startProxy(
-      {
-        unleashUrl: fake.url,
-        unleashApiToken: API_TOKEN,
-        clientKeys: [CLIENT_KEY],
-        refreshInterval: 100,
-        enableAllEndpoint: true,
-      },
+  async function proxyBehind(fake: FakeUnleash): Promise<ProxyOnFake> {
+    const proxy = await startProxyOn(
+      fake,
+      { refreshInterval: 100, enableAllEndpoint: true },
       {},
       { waitUntilReady: false },
     );
