@@ -276,3 +276,32 @@ describe('GET /api/client/streaming with Unleash backend tokens of several envir
     expect(features.headers.get('fetch-mode')).toBeNull();
   });
 });
+
+describe('GET /api/client/streaming with PROXY_STREAMS_ENABLED=false', () => {
+  it('answers 401 or 403 for a token it would refuse anyway, then 501 for a valid backend token', async () => {
+    const fake = await new FakeUnleash().start();
+    fake.setTokens(TOKENS);
+    fake.setStateFor(CONFIGURED_DEV, { features: [flag('dev-only', 'default')] });
+    fake.setStateFor(CONFIGURED_PROD, { features: [flag('prod-only', 'default')] });
+    const proxy = await startProxy({
+      unleashUrl: fake.url,
+      unleashApiTokens: [CONFIGURED_DEV, CONFIGURED_PROD],
+      streamsEnabled: false,
+    });
+    try {
+      const statusOf = async (token?: string) => {
+        const response = await fetch(`${proxy.origin}/api/client/streaming`, {
+          headers: token === undefined ? {} : { authorization: token },
+        });
+        const body = (await response.json()) as { code: string };
+        return `${response.status} ${body.code}`;
+      };
+      expect(await statusOf()).toBe('401 INVALID_TOKEN');
+      expect(await statusOf(FRONTEND_DEV)).toBe('403 WRONG_TOKEN_TYPE');
+      expect(await statusOf(SDK_DEV)).toMatch(/^501 /);
+    } finally {
+      await proxy.stop();
+      await fake.stop();
+    }
+  });
+});
