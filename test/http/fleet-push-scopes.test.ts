@@ -2,9 +2,10 @@ import { once } from 'node:events';
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeToken, FakeUnleash } from '../helpers/fake-unleash.js';
+import { startProxyOn } from '../helpers/online-proxy.js';
 import { type RunningRedis, startRedis } from '../helpers/redis-server.js';
 import { nextEvent, openSse, type SseEvent } from '../helpers/sse-reader.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
 
 // A REDIS_URL fleet with backend tokens of two environments: a change the fetching instance
 // sees reaches the token-scoped streams of the other instance through Redis pub/sub (each
@@ -50,13 +51,12 @@ describe('token-scoped streams across a Redis fleet', () => {
     fake.setStateFor(CONFIGURED_DEV, { features: [flag('dev-flag', true)] });
     fake.setStateFor(CONFIGURED_PROD, { features: [flag('prod-flag', true)] });
     const options = {
-      unleashUrl: fake.url,
       unleashApiTokens: [CONFIGURED_DEV, CONFIGURED_PROD],
       redisUrl: redis.url,
     };
-    fetcher = await startProxy({ ...options, refreshInterval: 200, unleashInstanceId: 'fetcher' });
+    fetcher = await startProxyOn(fake, { ...options, unleashInstanceId: 'fetcher' });
     // The follower reads the shared backups only once a minute on its own.
-    follower = await startProxy({
+    follower = await startProxyOn(fake, {
       ...options,
       refreshInterval: 60_000,
       unleashInstanceId: 'follower',

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeToken, FakeUnleash } from '../helpers/fake-unleash.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import { startProxyOn } from '../helpers/online-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const BACKEND_DEV = '*:development.backend-dev';
@@ -63,9 +64,9 @@ describe('Unleash frontend and client APIs, two environments in one instance', (
     fake.setTokens(TOKENS);
     fake.setStateFor(BACKEND_DEV, { features: DEV_FLAGS });
     fake.setStateFor(BACKEND_PROD, { features: PROD_FLAGS });
-    proxy = await startProxy(
+    proxy = await startProxyOn(
+      fake,
       {
-        unleashUrl: fake.url,
         unleashApiTokens: [BACKEND_DEV, BACKEND_PROD],
         refreshInterval: 200,
         metricsInterval: 200,
@@ -228,8 +229,7 @@ describe('a configured backend token revoked in Unleash', () => {
     fake.setTokens(TOKENS);
     fake.setStateFor(BACKEND_DEV, { features: DEV_FLAGS });
     fake.setStateFor(BACKEND_PROD, { features: PROD_FLAGS });
-    const proxy = await startProxy({
-      unleashUrl: fake.url,
+    const proxy = await startProxyOn(fake, {
       unleashApiTokens: [BACKEND_DEV, BACKEND_PROD],
       refreshInterval: 200,
       tokenRevalidationIntervalSeconds: 1,

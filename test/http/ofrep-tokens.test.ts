@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeToken, FakeUnleash } from '../helpers/fake-unleash.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import { startProxyOn } from '../helpers/online-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
 
 const BACKEND_DEV = '*:development.ofrep-backend-dev';
 const BACKEND_PROD = '*:production.ofrep-backend-prod';
@@ -54,9 +55,9 @@ describe('OFREP with Unleash frontend tokens, as /api/frontend takes them', () =
     fake.setTokens(TOKENS);
     fake.setStateFor(BACKEND_DEV, { features: DEV_FLAGS });
     fake.setStateFor(BACKEND_PROD, { features: [...PROD_FLAGS, PROD_OTHER_PROJECT] });
-    proxy = await startProxy(
+    proxy = await startProxyOn(
+      fake,
       {
-        unleashUrl: fake.url,
         unleashApiTokens: [BACKEND_DEV, BACKEND_PROD],
         clientKeys: [CLIENT_KEY],
         refreshInterval: 200,

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type FakeToken, FakeUnleash } from '../helpers/fake-unleash.js';
+import { startProxyOn } from '../helpers/online-proxy.js';
 import { type RunningRedis, startRedis } from '../helpers/redis-server.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
 
 // A Redis fleet with several backend tokens: the fetch lease is per scope, so each scope has
 // exactly one instance fetching it from Unleash, and every instance serves every scope.
@@ -53,8 +54,7 @@ describe('a Redis fleet with two backend tokens', () => {
   });
 
   async function instance(id: string): Promise<RunningProxy> {
-    const proxy = await startProxy({
-      unleashUrl: fake.url,
+    const proxy = await startProxyOn(fake, {
       unleashApiTokens: [BACKEND_DEV, BACKEND_PROD],
       clientKeys: ['fleet-scopes-key'],
       redisUrl: redis.url,

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_FLAGS } from '../fixtures/test-flags.js';
 import { FakeUnleash, type UpstreamFault } from '../helpers/fake-unleash.js';
-import { CLIENT_KEY, enabledNames } from '../helpers/online-proxy.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import { CLIENT_KEY, enabledNames, startProxyOn } from '../helpers/online-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
 
 /**
  * The first configured token (what UNLEASH_API_TOKEN was to the original proxy) when Unleash
@@ -34,8 +34,9 @@ async function start(token: string, validation: UpstreamFault | undefined) {
   const fake = await new FakeUnleash(TEST_FLAGS).start();
   cleanups.push(() => fake.stop());
   fake.validationFault = validation;
-  const proxy = await startProxy(
-    { unleashUrl: fake.url, unleashApiToken: token, clientKeys: [CLIENT_KEY] },
+  const proxy = await startProxyOn(
+    fake,
+    { unleashApiToken: token, clientKeys: [CLIENT_KEY] },
     { JSON_LOGGER: 'true', PRETRUSTED_TOKENS: PRETRUSTED },
   );
   cleanups.push(() => proxy.stop());
