@@ -2,8 +2,9 @@ import { once } from 'node:events';
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeToken, FakeUnleash } from '../helpers/fake-unleash.js';
+import { startProxyOn } from '../helpers/online-proxy.js';
 import { nextEvent, openSse, type SseEvent, type SseReader } from '../helpers/sse-reader.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // GET /api/client/streaming with Unleash backend tokens: each token streams its own scope (its
@@ -127,8 +128,7 @@ describe('GET /api/client/streaming with Unleash backend tokens of several envir
     fake.setTokens(TOKENS);
     publish('development');
     publish('production');
-    proxy = await startProxy({
-      unleashUrl: fake.url,
+    proxy = await startProxyOn(fake, {
       unleashApiTokens: [CONFIGURED_DEV, CONFIGURED_PROD],
       serverSideSdkTokens: [SERVER_SDK_TOKEN],
       refreshInterval: 200,

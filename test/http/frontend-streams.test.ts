@@ -9,9 +9,10 @@ import { InMemoryStorageProvider, UnleashClient } from 'unleash-proxy-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateAppOptions } from '../../src/app.js';
 import { type FakeToken, FakeUnleash } from '../helpers/fake-unleash.js';
+import { startProxyOn } from '../helpers/online-proxy.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { nextEvent, openSse, type SseReader } from '../helpers/sse-reader.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const BACKEND_DEV = '*:development.streams-backend-dev';
@@ -78,8 +79,7 @@ class TwoEnvironments {
   }
 }
 
-const proxyOptions = (fake: FakeUnleash): CreateAppOptions => ({
-  unleashUrl: fake.url,
+const proxyOptions: CreateAppOptions = {
   unleashApiTokens: [BACKEND_DEV, BACKEND_PROD],
   clientKeys: [CLIENT_KEY],
   refreshInterval: 100,
@@ -87,7 +87,7 @@ const proxyOptions = (fake: FakeUnleash): CreateAppOptions => ({
   tokenRevalidationIntervalSeconds: 1,
   // Everything the proxy can say about a request, to check that no token is among it.
   logLevel: 'debug',
-});
+};
 
 /** The names of the flags a frontend token sees now on /api/frontend/all. */
 async function frontendFlags(proxy: RunningProxy, token: string): Promise<string[]> {
@@ -108,7 +108,7 @@ describe('GET /api/frontend/events with frontend tokens', () => {
 
   beforeAll(async () => {
     upstream = await new TwoEnvironments().start();
-    proxy = await startProxy({ ...proxyOptions(upstream.fake), enableAllEndpoint: true });
+    proxy = await startProxyOn(upstream.fake, { ...proxyOptions, enableAllEndpoint: true });
   });
   afterEach(() => {
     for (const close of closers.splice(0)) close();
@@ -289,9 +289,9 @@ describe('OFREP event streams for frontend tokens', () => {
 
   beforeAll(async () => {
     upstream = await new TwoEnvironments().start();
-    proxy = await startProxy(proxyOptions(upstream.fake));
+    proxy = await startProxyOn(upstream.fake, proxyOptions);
     // Another instance of the same configuration (the streams of a fleet behind a balancer).
-    second = await startProxy({ ...proxyOptions(upstream.fake), streamMaxConnections: 1 });
+    second = await startProxyOn(upstream.fake, { ...proxyOptions, streamMaxConnections: 1 });
   });
   afterEach(() => {
     for (const reader of readers.splice(0)) reader.close();
@@ -383,8 +383,9 @@ describe('frontend token streams with PROXY_STREAMS_ENABLED=false, traced', () =
   beforeAll(async () => {
     upstream = await new TwoEnvironments().start();
     receiver = await new OtlpReceiver().start();
-    proxy = await startProxy(
-      { ...proxyOptions(upstream.fake), streamsEnabled: false },
+    proxy = await startProxyOn(
+      upstream.fake,
+      { ...proxyOptions, streamsEnabled: false },
       { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
     );
   });
@@ -425,8 +426,8 @@ describe("frontend token streams and the instance's stream limits", () => {
   let proxy: RunningProxy;
   beforeAll(async () => {
     upstream = await new TwoEnvironments().start();
-    proxy = await startProxy({
-      ...proxyOptions(upstream.fake),
+    proxy = await startProxyOn(upstream.fake, {
+      ...proxyOptions,
       streamHeartbeatMs: 100,
       streamMaxAgeMs: 1_000,
     });
@@ -450,8 +451,9 @@ describe('frontend token streams before the flags are loaded', () => {
   it('answer 503, then 401 for an unknown token and 501 with PROXY_STREAMS_ENABLED=false', async () => {
     const upstream = await new TwoEnvironments().start();
     upstream.fake.setFault({ kind: 'status', status: 500 });
-    const proxy = await startProxy(
-      { ...proxyOptions(upstream.fake), streamsEnabled: false },
+    const proxy = await startProxyOn(
+      upstream.fake,
+      { ...proxyOptions, streamsEnabled: false },
       {},
       { waitUntilReady: false },
     );
