@@ -283,8 +283,7 @@ describe('GET /api/client/streaming with PROXY_STREAMS_ENABLED=false', () => {
     fake.setTokens(TOKENS);
     fake.setStateFor(CONFIGURED_DEV, { features: [flag('dev-only', 'default')] });
     fake.setStateFor(CONFIGURED_PROD, { features: [flag('prod-only', 'default')] });
-    const proxy = await startProxy({
-      unleashUrl: fake.url,
+    const proxy = await startProxyOn(fake, {
       unleashApiTokens: [CONFIGURED_DEV, CONFIGURED_PROD],
       streamsEnabled: false,
     });
