@@ -1,7 +1,8 @@
 import { once } from 'node:events';
-import { InMemStorageProvider, Unleash } from 'unleash-client';
+import type { Unleash } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import { streamingSdk } from '../helpers/streaming-sdk.js';
 import {
   createApiToken,
   type PostgresInstance,
@@ -73,18 +74,13 @@ describe('unleash-client in streaming mode with an Unleash backend token, agains
   });
 
   it('gets a toggle of its environment at once, and nothing of the other environment', async () => {
-    const client = new Unleash({
+    // A poll would take an hour: only the stream can bring the change.
+    const client = streamingSdk({
       url: `${proxy?.origin}/api`,
+      token: tokens.development,
       appName: 'e2e-scoped-streaming',
-      customHeaders: { Authorization: tokens.development },
-      experimentalMode: { type: 'streaming' },
-      // A poll would take an hour: only the stream can bring the change.
-      refreshInterval: 3_600_000,
-      disableMetrics: true,
-      storageProvider: new InMemStorageProvider(),
     });
     sdk = client;
-    client.on('error', () => {});
     await once(client, 'synchronized');
     expect(client.isEnabled('streamed-flag')).toBe(true);
 

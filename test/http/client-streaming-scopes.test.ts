@@ -1,10 +1,11 @@
 import { once } from 'node:events';
-import { InMemStorageProvider, Unleash } from 'unleash-client';
+import type { Unleash } from 'unleash-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeToken, FakeUnleash } from '../helpers/fake-unleash.js';
 import { startProxyOn } from '../helpers/online-proxy.js';
 import { nextEvent, openSse, type SseEvent, type SseReader } from '../helpers/sse-reader.js';
 import type { RunningProxy } from '../helpers/start-proxy.js';
+import { streamingSdk } from '../helpers/streaming-sdk.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // GET /api/client/streaming with Unleash backend tokens: each token streams its own scope (its
@@ -155,18 +156,13 @@ describe('GET /api/client/streaming with Unleash backend tokens of several envir
   });
 
   it("brings a change of the token's environment to the real unleash-client, never another environment's flags", async () => {
-    const sdk = new Unleash({
+    // A poll would take an hour: only the stream can bring the change.
+    const sdk = streamingSdk({
       url: `${proxy.origin}/api`,
+      token: SDK_DEV,
       appName: 'scoped-streaming-test',
-      customHeaders: { Authorization: SDK_DEV },
-      experimentalMode: { type: 'streaming' },
-      // A poll would take an hour: only the stream can bring the change.
-      refreshInterval: 3_600_000,
-      disableMetrics: true,
-      storageProvider: new InMemStorageProvider(),
     });
     sdks.push(sdk);
-    sdk.on('error', () => {});
     await once(sdk, 'synchronized');
     const names = () =>
       sdk

@@ -1,9 +1,10 @@
 import { once } from 'node:events';
-import { InMemStorageProvider, Unleash } from 'unleash-client';
+import type { Unleash } from 'unleash-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OFREP_FLAGS, withCheckoutOff } from '../fixtures/ofrep-flags.js';
 import { type OfrepProxy, startOfrepProxy } from '../helpers/ofrep-proxy.js';
 import { nextEvent, openSse, type SseReader } from '../helpers/sse-reader.js';
+import { streamingSdk } from '../helpers/streaming-sdk.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const SERVER_TOKEN = 'test-server-sdk-token';
@@ -57,15 +58,11 @@ describe('GET /proxy/client/streaming and /api/client/streaming', () => {
   }
 
   it('brings a change upstream to the real unleash-client in streaming mode, without waiting for a poll', async () => {
-    const sdk = new Unleash({
+    // A poll would take an hour: only the stream can bring the change.
+    const sdk = streamingSdk({
       url: `${ofrep.base}/proxy`,
+      token: SERVER_TOKEN,
       appName: 'streaming-test',
-      customHeaders: { Authorization: SERVER_TOKEN },
-      experimentalMode: { type: 'streaming' },
-      // A poll would take an hour: only the stream can bring the change.
-      refreshInterval: 3_600_000,
-      disableMetrics: true,
-      storageProvider: new InMemStorageProvider(),
     });
     sdks.push(sdk);
     await once(sdk, 'synchronized');
@@ -146,14 +143,11 @@ describe('a full instance and the real unleash-client in streaming mode', () => 
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).not.toBeNull();
 
-    sdk = new Unleash({
+    sdk = streamingSdk({
       url: `${ofrep.base}/proxy`,
+      token: SERVER_TOKEN,
       appName: 'streaming-fallback-test',
-      customHeaders: { Authorization: SERVER_TOKEN },
-      experimentalMode: { type: 'streaming' },
       refreshInterval: 200,
-      disableMetrics: true,
-      storageProvider: new InMemStorageProvider(),
     });
     const client = sdk;
     // Every stream is refused here: flags can only reach the SDK once it polls instead.

@@ -1,11 +1,12 @@
 import { once } from 'node:events';
-import { InMemStorageProvider, Unleash } from 'unleash-client';
+import type { Unleash } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeToken, FakeUnleash } from '../helpers/fake-unleash.js';
 import { startProxyOn } from '../helpers/online-proxy.js';
 import { type RunningRedis, startRedis } from '../helpers/redis-server.js';
 import { nextEvent, openSse, type SseEvent } from '../helpers/sse-reader.js';
 import type { RunningProxy } from '../helpers/start-proxy.js';
+import { streamingSdk } from '../helpers/streaming-sdk.js';
 
 // A REDIS_URL fleet with backend tokens of two environments: a change the fetching instance
 // sees reaches the token-scoped streams of the other instance through Redis pub/sub (each
@@ -71,17 +72,13 @@ describe('token-scoped streams across a Redis fleet', () => {
   });
 
   it("tells the follower's streams of a backend token the changes of its scope only", async () => {
-    const client = new Unleash({
+    // Its poll is an hour away: only the follower's stream can bring the change.
+    const client = streamingSdk({
       url: `${follower.origin}/api`,
+      token: SDK_DEV,
       appName: 'fleet-scoped-streaming-test',
-      customHeaders: { Authorization: SDK_DEV },
-      experimentalMode: { type: 'streaming' },
-      refreshInterval: 3_600_000,
-      disableMetrics: true,
-      storageProvider: new InMemStorageProvider(),
     });
     sdk = client;
-    client.on('error', () => {});
     await once(client, 'synchronized');
     expect(client.isEnabled('dev-flag')).toBe(true);
     expect(client.isEnabled('prod-flag')).toBe(false);
