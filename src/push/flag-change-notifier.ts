@@ -16,6 +16,9 @@ export interface FlagChange {
 
 export type FlagChangeListener = (change: FlagChange) => void;
 
+/** Called when a scope's flags are no longer served (the configured tokens of its environment revoked). */
+export type ScopeGoneListener = () => void;
+
 /**
  * The flags a scope key reads now (undefined while they are not loaded, or for a scope this
  * proxy does not serve). Given by the app, which knows the stores (src/app.ts).
@@ -31,6 +34,7 @@ export function flagConfigEtag(snapshot: FlagSnapshot): string {
 interface WatchedScope {
   snapshot: FlagSnapshot | undefined;
   readonly listeners: Set<FlagChangeListener>;
+  readonly goneListeners: Set<ScopeGoneListener>;
 }
 
 /**
@@ -52,8 +56,15 @@ export class FlagChangeNotifier {
     for (const [scope, watched] of this.watched) {
       const current = this.snapshotOf(scope);
       const previous = watched.snapshot;
-      // A scope whose flags went away (its token revoked) keeps what it had: nothing to tell.
-      if (current === undefined || previous?.fingerprint === current.fingerprint) continue;
+      if (current === undefined) {
+        // Flags it had are no longer served: its streams must not go on as if they were.
+        if (previous !== undefined) {
+          watched.snapshot = undefined;
+          for (const gone of [...watched.goneListeners]) gone();
+        }
+        continue;
+      }
+      if (previous?.fingerprint === current.fingerprint) continue;
       watched.snapshot = current;
       const change: FlagChange = { scope, previous, current, etag: flagConfigEtag(current) };
       for (const listener of [...watched.listeners]) listener(change);
@@ -67,19 +78,26 @@ export class FlagChangeNotifier {
   }
 
   /**
-   * Calls `listener` on every change of the scope's flags until the returned function is
-   * called. The flags the scope has when subscribing are the base of its first change.
+   * Calls `listener` on every change of the scope's flags, and `gone` when the flags it had are
+   * no longer served, until the returned function is called. The flags the scope has when
+   * subscribing are the base of its first change.
    */
-  subscribe(scope: string, listener: FlagChangeListener): () => void {
+  subscribe(scope: string, listener: FlagChangeListener, gone?: ScopeGoneListener): () => void {
     let watched = this.watched.get(scope);
     if (watched === undefined) {
-      watched = { snapshot: this.snapshotOf(scope), listeners: new Set() };
+      watched = {
+        snapshot: this.snapshotOf(scope),
+        listeners: new Set(),
+        goneListeners: new Set(),
+      };
       this.watched.set(scope, watched);
     }
-    const { listeners } = watched;
+    const { listeners, goneListeners } = watched;
     listeners.add(listener);
+    if (gone !== undefined) goneListeners.add(gone);
     return () => {
       listeners.delete(listener);
+      if (gone !== undefined) goneListeners.delete(gone);
       // Nobody left: the scope costs nothing on the next updates.
       if (listeners.size === 0 && this.watched.get(scope)?.listeners === listeners) {
         this.watched.delete(scope);

@@ -94,7 +94,14 @@ export class UnleashStreams {
     if (streams === undefined) {
       const created: ScopeStreams = { streams: new Set(), history: [], hydration: undefined };
       this.scopes.set(scope, created);
-      this.notifier.subscribe(scope, (change) => this.changed(created, change));
+      this.notifier.subscribe(
+        scope,
+        (change) => this.changed(created, change),
+        // Its environment is no longer served: the clients reconnect and get the 403.
+        () => {
+          for (const connection of [...created.streams]) connection.close();
+        },
+      );
       streams = created;
     }
     return streams;

@@ -167,7 +167,8 @@ export class ScopeSync implements SyncedScopes {
 
   /**
    * Calls `listener` after every rebuild of an environment's flags (a flag update of one of its
-   * scopes, from Unleash, a backup or a fleet peer), once the new set is in force.
+   * scopes, from Unleash, a backup or a fleet peer), once the new set is in force, and when an
+   * environment is no longer served (its last configured token revoked).
    */
   onRebuild(listener: () => void): void {
     this.rebuildListeners.push(listener);
@@ -322,6 +323,7 @@ export class ScopeSync implements SyncedScopes {
       this.rebuildAll();
     } else {
       this.environments.delete(environment);
+      for (const listener of this.rebuildListeners) listener();
     }
   }
 

@@ -300,3 +300,44 @@ describe('GET /api/client/streaming with PROXY_STREAMS_ENABLED=false', () => {
     }
   });
 });
+
+describe('GET /api/client/streaming when Unleash revokes the configured token of an environment', () => {
+  it("ends that environment's streams (their reconnection gets the naming 403), not the others'", async () => {
+    const fake = await new FakeUnleash().start();
+    fake.setTokens(TOKENS);
+    fake.setStateFor(CONFIGURED_DEV, { features: [flag('dev-only', 'default')] });
+    fake.setStateFor(CONFIGURED_PROD, { features: [flag('prod-only', 'default')] });
+    const proxy = await startProxyOn(fake, {
+      unleashApiTokens: [CONFIGURED_DEV, CONFIGURED_PROD],
+      tokenRevalidationIntervalSeconds: 1,
+    });
+    const open = (token: string) =>
+      openSse(`${proxy.origin}/api/client/streaming`, { authorization: token });
+    const dev = await open(SDK_DEV);
+    const prod = await open(SDK_PROD);
+    try {
+      expect((await nextEvent(dev)).event).toBe('unleash-connected');
+      expect((await nextEvent(prod)).event).toBe('unleash-connected');
+
+      fake.setTokens(TOKENS.filter((token) => token.token !== CONFIGURED_PROD));
+      await prod.ended;
+      const refused = await fetch(`${proxy.origin}/api/client/streaming`, {
+        headers: { authorization: SDK_PROD },
+      });
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject({
+        code: 'SCOPE_NOT_COVERED',
+        details: { missing: '*:production' },
+      });
+
+      // Development is served as before: its stream is open and gets the next change.
+      fake.setStateFor(CONFIGURED_DEV, { features: [flag('dev-only', 'default', false)] });
+      expect(changedNames(await nextEvent(dev))).toEqual(['dev-only']);
+    } finally {
+      dev.close();
+      prod.close();
+      await proxy.stop();
+      await fake.stop();
+    }
+  });
+});

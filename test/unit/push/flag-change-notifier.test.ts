@@ -22,11 +22,12 @@ function stores() {
   const set = (scope: string, ...features: FeatureInterface[]) => {
     flags.set(scope, createSnapshot(1, features));
   };
+  const remove = (scope: string) => flags.delete(scope);
   const notifier = new FlagChangeNotifier((scope) => {
     reads += 1;
     return flags.get(scope);
   });
-  return { set, notifier, reads: () => reads };
+  return { set, remove, notifier, reads: () => reads };
 }
 
 describe('FlagChangeNotifier', () => {
@@ -100,5 +101,21 @@ describe('FlagChangeNotifier', () => {
     notifier.refresh();
     await waiting;
     expect(done).toBe(true);
+  });
+
+  it('tells a scope whose flags are no longer served, once, and its change listeners nothing', () => {
+    const { set, notifier, remove } = stores();
+    set(PROD, flag('b', true));
+    const seen: string[] = [];
+    notifier.subscribe(
+      PROD,
+      (change) => seen.push(`change ${change.scope}`),
+      () => seen.push('gone'),
+    );
+    remove(PROD);
+    notifier.refresh();
+    notifier.refresh();
+    expect(seen).toEqual(['gone']);
+    expect(notifier.current(PROD)).toBeUndefined();
   });
 });
