@@ -6,7 +6,8 @@ import { createSnapshot } from '../../src/unleash/snapshot.js';
 import { randomContexts } from '../fixtures/contexts.js';
 import { buildWorkload } from '../fixtures/workload.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
-import { type RunningProxy, startProxy } from '../helpers/start-proxy.js';
+import { startProxyOn } from '../helpers/online-proxy.js';
+import type { RunningProxy } from '../helpers/start-proxy.js';
 
 const KEY = 'answers-test-key';
 
@@ -39,15 +40,12 @@ describe('the answers of /proxy, byte for byte', () => {
 
   beforeAll(async () => {
     upstream = await new FakeUnleash(workload).start();
-    proxy = await startProxy(
-      { logLevel: 'warn' },
-      {
-        UNLEASH_URL: upstream.url,
-        UNLEASH_API_TOKEN: 'token',
-        UNLEASH_PROXY_CLIENT_KEYS: KEY,
-        ENABLE_ALL_ENDPOINT: 'true',
-      },
-    );
+    proxy = await startProxyOn(upstream, {
+      logLevel: 'warn',
+      unleashApiToken: 'token',
+      clientKeys: [KEY],
+      enableAllEndpoint: true,
+    });
     evaluator = compileEvaluator(createSnapshot(1, workload.features, workload.segments));
   });
   afterAll(async () => {

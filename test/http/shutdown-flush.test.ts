@@ -1,23 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/package-root.js';
 import { usageFlags } from '../fixtures/usage-flags.js';
+import { type BuiltProxy, runBuiltProxy } from '../helpers/built-proxy.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
 import { freePort } from '../helpers/free-port.js';
 import { sumUsage } from '../helpers/usage-totals.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 describe('SIGTERM on the built proxy', () => {
-  const root = packageRoot();
   let upstream: FakeUnleash;
-  let child: ChildProcess | undefined;
+  let child: BuiltProxy | undefined;
   let backup: string;
 
   afterAll(async () => {
-    if (child?.exitCode === null) child.kill('SIGKILL');
+    if (child?.process.exitCode === null) child.process.kill('SIGKILL');
     await upstream?.stop();
     if (backup) rmSync(backup, { recursive: true, force: true });
   });
@@ -26,20 +24,15 @@ describe('SIGTERM on the built proxy', () => {
     upstream = await new FakeUnleash(usageFlags).start();
     backup = mkdtempSync(join(tmpdir(), 'proxy-sigterm-'));
     const port = await freePort();
-    child = spawn(process.execPath, [join(root, 'dist/src/main.js')], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: String(port),
-        UNLEASH_URL: upstream.url,
-        UNLEASH_API_TOKEN: 'upstream-token',
-        UNLEASH_PROXY_CLIENT_KEYS: 'frontend-key',
-        UNLEASH_METRICS_INTERVAL: '3600000',
-        UNLEASH_BACKUP_PATH: backup,
-      },
+    child = runBuiltProxy({
+      PORT: String(port),
+      UNLEASH_URL: upstream.url,
+      UNLEASH_API_TOKEN: 'upstream-token',
+      UNLEASH_PROXY_CLIENT_KEYS: 'frontend-key',
+      UNLEASH_METRICS_INTERVAL: '3600000',
+      UNLEASH_BACKUP_PATH: backup,
     });
-    const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
+    const { exited } = child;
     const origin = `http://127.0.0.1:${port}`;
     await waitFor(async () => {
       try {
@@ -66,7 +59,7 @@ describe('SIGTERM on the built proxy', () => {
     expect(response.status).toBe(200);
     expect(upstream.deliveredMetrics()).toHaveLength(0);
 
-    child.kill('SIGTERM');
+    child.process.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(sumUsage(upstream.deliveredMetrics())).toEqual(sumUsage([report]));
   }, 60_000);
