@@ -10,7 +10,7 @@ import { createProxy } from '../../src/create-proxy.js';
 import { ConfigError } from '../../src/errors.js';
 import { TEST_FLAGS } from '../fixtures/test-flags.js';
 import { FakeUnleash } from '../helpers/fake-unleash.js';
-import { API_TOKEN, CLIENT_KEY, enabledNames } from '../helpers/online-proxy.js';
+import { API_TOKEN, CLIENT_KEY, enabledNames, onlineOptions } from '../helpers/online-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 /**
@@ -54,14 +54,9 @@ describe("the original proxy's programmatic options", () => {
     options: Options,
     waitUntilReady = true,
   ): Promise<Started> {
+    // The helper's essentials only: no log capture or backup folder as startProxy adds.
     const app = await createProxy(
-      {
-        unleashUrl: fake.url,
-        unleashApiToken: API_TOKEN,
-        clientKeys: [CLIENT_KEY],
-        refreshInterval: 100,
-        ...options,
-      } as CreateAppOptions,
+      onlineOptions(fake, { refreshInterval: 100, ...options } as CreateAppOptions),
       {},
     );
     cleanups.push(() => app.close());
