@@ -53,7 +53,8 @@ const RETRY_VALIDATION_MS = 30_000;
 /**
  * The flags of every configured scope: one sync with Unleash (an unleash-client instance, in
  * src/unleash) per backend token kept after dropping those another covers, and one compiled
- * flag set per environment (the union of its scopes). A grant's flag set is its
+ * flag set per environment (the union of its scopes; the app's primary set, compiled once for
+ * /proxy, while the primary is its environment's only scope). A grant's flag set is its
  * environment's, filtered to its projects, compiled once per flag update.
  */
 export class ScopeSync implements SyncedScopes {
@@ -224,10 +225,18 @@ export class ScopeSync implements SyncedScopes {
       if (this.offlineEnvironments.size === 0) return this.settings.primary.flags.current();
       return this.offlineEnvironments.get(environment)?.current();
     }
-    const entries = this.scopes.filter((e) => e.active && e.scope?.environment === environment);
-    // One scope, the primary: its set is the one /proxy serves, compiled once for both.
-    if (entries.length === 1 && entries[0]?.primary) return this.settings.primary.flags.current();
+    if (this.primaryAlone(environment)) return this.settings.primary.flags.current();
     return this.environments.get(environment)?.current();
+  }
+
+  /** The environment's one active scope is the primary: its set is the one /proxy serves. */
+  private primaryAlone(environment: string): boolean {
+    const entries = this.activeIn(environment);
+    return entries.length === 1 && entries[0]?.primary === true;
+  }
+
+  private activeIn(environment: string): SyncedScope[] {
+    return this.scopes.filter((e) => e.active && e.scope?.environment === environment);
   }
 
   private servesOffline(environment: string): boolean {
@@ -251,8 +260,14 @@ export class ScopeSync implements SyncedScopes {
   private rebuild(entry: SyncedScope): void {
     const environment = entry.scope?.environment;
     if (environment === undefined || this.closed) return;
-    const entries = this.scopes.filter((e) => e.active && e.scope?.environment === environment);
-    const snapshots = entries.flatMap((e) => {
+    if (this.primaryAlone(environment)) {
+      // Compiled once by the app for /proxy and read from there (environmentSet): a copy here
+      // would double the compile work and memory of every update in the one-token setup.
+      this.environments.delete(environment);
+      for (const listener of this.rebuildListeners) listener();
+      return;
+    }
+    const snapshots = this.activeIn(environment).flatMap((e) => {
       const current = e.store.current();
       return current === undefined ? [] : [current];
     });
