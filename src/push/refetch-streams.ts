@@ -22,7 +22,8 @@ export function refetchFrame(etag: string, changedAt: Date): string {
 
 /**
  * Event streams that only say "refetch": OFREP's event stream and the one for Unleash frontend
- * SDKs. One frame per change and scope, written to every stream of that scope.
+ * SDKs. One frame per change and scope, written to every stream of that scope; the streams of
+ * a scope whose environment is no longer served are ended.
  */
 export class RefetchStreams {
   private readonly byScope = new Map<string, Set<SseConnection>>();
@@ -41,7 +42,16 @@ export class RefetchStreams {
     if (streams === undefined) {
       streams = new Set();
       this.byScope.set(scope, streams);
-      this.notifier.subscribe(scope, (change) => this.broadcast(change));
+      const opened = streams;
+      this.notifier.subscribe(
+        scope,
+        (change) => this.broadcast(change),
+        // Its environment is no longer served: the clients reconnect and get the frontend
+        // API's 403, instead of a stream that stays open and silent.
+        () => {
+          for (const connection of [...opened]) connection.close();
+        },
+      );
     }
     streams.add(connection);
     connection.onClose(() => streams.delete(connection));

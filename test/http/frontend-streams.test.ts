@@ -476,3 +476,54 @@ describe('frontend token streams before the flags are loaded', () => {
     }
   });
 });
+
+describe('frontend token streams when Unleash revokes the configured token of an environment', () => {
+  it("ends that environment's streams (their reconnection gets the frontend API's 403), not the others'", async () => {
+    const upstream = await new TwoEnvironments().start();
+    const proxy = await startProxyOn(upstream.fake, proxyOptions);
+    const ofrepUrl = (token: string) =>
+      `${proxy.origin}/ofrep/v1/events?token=${encodeURIComponent(token)}`;
+    const prod = await openSse(streamUrl(proxy, FRONT_PROD));
+    const prodOfrep = await openSse(ofrepUrl(FRONT_PROD));
+    const dev = await openSse(streamUrl(proxy, FRONT_DEV));
+    const devOfrep = await openSse(ofrepUrl(FRONT_DEV));
+    try {
+      for (const reader of [prod, prodOfrep, dev, devOfrep]) {
+        expect(reader.response.status).toBe(200);
+      }
+      upstream.fake.setTokens(TOKENS.filter((token) => token.token !== BACKEND_PROD));
+      // The next revalidation (every second here) finds production's only configured token
+      // revoked: production is no longer served, and its streams end.
+      await prod.ended;
+      await prodOfrep.ended;
+
+      const frontendApi = await fetch(`${proxy.origin}/api/frontend`, {
+        headers: { authorization: FRONT_PROD },
+      });
+      expect(frontendApi.status).toBe(403);
+      const refusal = await frontendApi.json();
+      expect(refusal).toMatchObject({
+        code: 'SCOPE_NOT_COVERED',
+        details: { missing: '*:production' },
+      });
+      const reconnection = await fetch(streamUrl(proxy, FRONT_PROD));
+      expect(reconnection.status).toBe(403);
+      expect(await reconnection.json()).toEqual(refusal);
+      const ofrepReconnection = await fetch(ofrepUrl(FRONT_PROD));
+      expect(ofrepReconnection.status).toBe(403);
+      expect(await ofrepReconnection.json()).toMatchObject({
+        code: 'SCOPE_NOT_COVERED',
+        errorCode: 'GENERAL',
+      });
+
+      // Development is served as before: its streams are open and get the next change.
+      upstream.add('development', 'dev-after-prod-revoked');
+      expect((await nextEvent(dev)).data).toContain('refetchEvaluation');
+      expect((await nextEvent(devOfrep)).data).toContain('refetchEvaluation');
+    } finally {
+      for (const reader of [prod, prodOfrep, dev, devOfrep]) reader.close();
+      await proxy.stop();
+      await upstream.fake.stop();
+    }
+  });
+});
