@@ -98,7 +98,7 @@ describe.concurrent.each([
     await fake.stop();
 
     const proxy = await startWithUnleashDown(cleanups, fake, 'default:production.token-b', where);
-    await vi.waitFor(() => expect(proxy.logs()).toMatch(/reported an error/), { timeout: 5_000 });
+    await vi.waitFor(() => expect(proxy.logs()).toMatch(/reported an error/), { timeout: 10_000 });
     expect(await health(proxy)).toBe(503);
   });
 
@@ -112,7 +112,7 @@ describe.concurrent.each([
     await fake.stop();
 
     const proxy = await startWithUnleashDown(cleanups, other, 'default:production.token-a', where);
-    await vi.waitFor(() => expect(proxy.logs()).toMatch(/reported an error/), { timeout: 5_000 });
+    await vi.waitFor(() => expect(proxy.logs()).toMatch(/reported an error/), { timeout: 10_000 });
     expect(await health(proxy)).toBe(503);
   });
 });
