@@ -101,9 +101,8 @@ const PREPARED_REQUESTS_KEPT = 5_000;
  * limits, credential) have let the request in.
  *
  * When the reader reads one string and the context step a few facts (`readKey`,
- * `contextKey`), what a request prepares to (its context, selection and ETag) is kept for the
- * next request with the same ones, bounded: a revalidation repeated by the same caller is
- * then a lookup. Flag sets with a custom strategy never share a prepared context (the
+ * `contextKey`), what a revalidating request prepares to (its context, selection and ETag) is
+ * kept for the next request with the same ones, bounded: an SDK's next poll is then a lookup. Flag sets with a custom strategy never share a prepared context (the
  * strategy gets the context object, and could change it).
  */
 export function evaluationHandler<Selection extends FlagSelection>(
@@ -137,10 +136,13 @@ export function evaluationHandler<Selection extends FlagSelection>(
       kept !== undefined && flagSet !== undefined && !flagSet.tagsAnswers
         ? `${readKey?.(ctx)}\0${contextKey?.(ctx)}`
         : undefined;
+    const ifNoneMatch = ctx.req.headers['if-none-match'] ?? '';
     let request = key === undefined ? undefined : kept?.find(key);
     if (request === undefined) {
       request = await prepare(ctx, flagSet);
-      if (key !== undefined) kept?.set(key, request);
+      // Kept once the caller revalidates (If-None-Match): it polls, and will ask again. A
+      // first request may be its only one, and keeping it would only feed the collector.
+      if (key !== undefined && ifNoneMatch !== '') kept?.set(key, request);
     }
     const { tagged, selection } = request;
     const live = flagSet as LiveFlagSet; // prepare() threw without one
@@ -148,7 +150,7 @@ export function evaluationHandler<Selection extends FlagSelection>(
       routeKey: `${ctx.method} ${ctx._matchedRoute ?? ctx.path}`,
       credentialId: ctx.state.credentialId ?? '',
       names: selection.names,
-      ifNoneMatch: ctx.req.headers['if-none-match'] ?? '',
+      ifNoneMatch,
     };
     // Headers this handler owns, written straight to the response (ctx.set adds nothing here).
     const response = ctx.res;

@@ -158,6 +158,54 @@ describe.each(MODES)('TRUST_PROXY=%s', (setting, cases) => {
   });
 });
 
+describe('SDKs polling the same query from different addresses (TRUST_PROXY=true)', () => {
+  let proxy: RunningProxy;
+  beforeAll(async () => {
+    proxy = await startProxy(
+      {},
+      {
+        TRUST_PROXY: 'true',
+        PROXY_MODE: 'offline',
+        UNLEASH_BOOTSTRAP_FILE: flagsFile,
+        UNLEASH_PROXY_CLIENT_KEYS: KEY,
+      },
+    );
+  });
+  afterAll(async () => {
+    await proxy.stop();
+  });
+
+  const poll = (address: string, ifNoneMatch: string) =>
+    fetch(`${proxy.origin}/proxy?userId=same`, {
+      headers: { authorization: KEY, 'x-forwarded-for': address, 'if-none-match': ifNoneMatch },
+    });
+
+  it("each revalidates its own answer, never another address's", async () => {
+    const tags = new Map<string, string>();
+    for (let round = 0; round < 3; round += 1) {
+      for (const address of ['203.0.113.7', '6.6.6.6']) {
+        const known = tags.get(address);
+        const response = await poll(address, known ?? '"none"');
+        if (known === undefined) {
+          expect(response.status).toBe(200);
+          const body = (await response.json()) as { toggles: { name: string }[] };
+          expect(body.toggles.map((toggle) => toggle.name)).toEqual([`ip-${address}`]);
+          tags.set(address, response.headers.get('etag') ?? '');
+        } else {
+          expect(response.status).toBe(304);
+          expect(response.headers.get('etag')).toBe(known);
+        }
+      }
+    }
+    expect(tags.get('203.0.113.7')).not.toBe(tags.get('6.6.6.6'));
+    // One address's tag is not the other's: a full answer, with its own flag.
+    const crossed = await poll('6.6.6.6', tags.get('203.0.113.7') ?? '');
+    expect(crossed.status).toBe(200);
+    const body = (await crossed.json()) as { toggles: { name: string }[] };
+    expect(body.toggles.map((toggle) => toggle.name)).toEqual(['ip-6.6.6.6']);
+  });
+});
+
 describe('an invalid TRUST_PROXY', () => {
   it('stops the start with an error naming it', async () => {
     const starting = createProxy({}, { TRUST_PROXY: 'loopback, proxy.internal' });
