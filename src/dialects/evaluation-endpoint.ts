@@ -91,10 +91,13 @@ interface PreparedRequest<Selection extends FlagSelection> {
 }
 
 /**
- * Distinct requests (query string and context key) whose prepared context is kept, per route:
- * SDKs poll with the same query every few seconds, most of them revalidating (304).
+ * Distinct requests (query string and context key) whose prepared context is kept, per route,
+ * times two (BoundedCache's generations): SDKs poll with the same query every few seconds,
+ * most of them revalidating (304). An entry holds about 1 KB (a context with a few
+ * properties), so a route keeps at most about 5 MB; a poller is found again when fewer than
+ * 2,500 to 5,000 others revalidated on that route since its last poll.
  */
-const PREPARED_REQUESTS_KEPT = 5_000;
+const PREPARED_REQUESTS_KEPT = 2_500;
 
 /**
  * The route handler of an evaluation endpoint, run after the route's guards (readiness, rate
