@@ -105,8 +105,9 @@ const PREPARED_REQUESTS_KEPT = 2_500;
  *
  * When the reader reads one string and the context step a few facts (`readKey`,
  * `contextKey`), what a revalidating request prepares to (its context, selection and ETag) is
- * kept for the next request with the same ones, bounded: an SDK's next poll is then a lookup. Flag sets with a custom strategy never share a prepared context (the
- * strategy gets the context object, and could change it).
+ * kept for the next revalidation with the same ones, bounded: an SDK's next poll is then a
+ * lookup. Flag sets with a custom strategy never share a prepared context (the strategy gets
+ * the context object, and could change it).
  */
 export function evaluationHandler<Selection extends FlagSelection>(
   endpoint: EvaluationEndpoint<Selection>,
@@ -118,34 +119,47 @@ export function evaluationHandler<Selection extends FlagSelection>(
       ? new BoundedCache<PreparedRequest<Selection>>(PREPARED_REQUESTS_KEPT)
       : undefined;
 
-  /** Reads and prepares the request: an AppError for bad input, 503 without flags. */
-  async function prepare(
+  /**
+   * Reads and prepares the request: an AppError for bad input, 503 without flags. Readers and
+   * context steps without I/O answer synchronously, and so does this then: not awaiting those
+   * saves a promise and a microtask each.
+   */
+  function prepare(
     ctx: ProxyContext,
     flagSet: LiveFlagSet | undefined,
-  ): Promise<PreparedRequest<Selection>> {
-    // Readers and context steps without I/O answer synchronously: not awaiting those saves a
-    // microtask each.
+  ): PreparedRequest<Selection> | Promise<PreparedRequest<Selection>> {
     const read = endpoint.read(ctx);
-    const { context: requested, selection } = read instanceof Promise ? await read : read;
+    return read instanceof Promise
+      ? read.then((request) => prepareRead(ctx, flagSet, request))
+      : prepareRead(ctx, flagSet, read);
+  }
+
+  function prepareRead(
+    ctx: ProxyContext,
+    flagSet: LiveFlagSet | undefined,
+    { context: requested, selection }: EvaluationRequest<Selection>,
+  ): PreparedRequest<Selection> | Promise<PreparedRequest<Selection>> {
     if (flagSet === undefined) throw new NotReadyError(); // the readiness guard comes first
     const prepared = prepareContext(requested, ctx);
-    const context = prepared instanceof Promise ? await prepared : prepared;
-    return { tagged: new TaggedContext(context), selection };
+    return prepared instanceof Promise
+      ? prepared.then((context) => ({ tagged: new TaggedContext(context), selection }))
+      : { tagged: new TaggedContext(prepared), selection };
   }
 
   return async (ctx) => {
     const flagSet = flagSetOf(ctx);
+    const ifNoneMatch = ctx.req.headers['if-none-match'] ?? '';
+    // Only a revalidation (If-None-Match) is looked up and kept: a poller sends one from its
+    // second request on, and a first request may be the caller's only one.
     const key =
-      kept !== undefined && flagSet !== undefined && !flagSet.tagsAnswers
+      kept !== undefined && ifNoneMatch !== '' && flagSet !== undefined && !flagSet.tagsAnswers
         ? `${readKey?.(ctx)}\0${contextKey?.(ctx)}`
         : undefined;
-    const ifNoneMatch = ctx.req.headers['if-none-match'] ?? '';
     let request = key === undefined ? undefined : kept?.find(key);
     if (request === undefined) {
-      request = await prepare(ctx, flagSet);
-      // Kept once the caller revalidates (If-None-Match): it polls, and will ask again. A
-      // first request may be its only one, and keeping it would only feed the collector.
-      if (key !== undefined && ifNoneMatch !== '') kept?.set(key, request);
+      const prepared = prepare(ctx, flagSet);
+      request = prepared instanceof Promise ? await prepared : prepared;
+      if (key !== undefined) kept?.set(key, request);
     }
     const { tagged, selection } = request;
     const live = flagSet as LiveFlagSet; // prepare() threw without one
