@@ -83,7 +83,7 @@ function flagsVersion(live: LiveFlagSet, context: EvaluationContext): string {
 export function answerDigestEtag(
   live: LiveFlagSet,
   { routeKey, credentialId, names, ifNoneMatch }: AnswerRequest,
-  body: string,
+  body: string | Buffer,
 ): { etag: string; notModified: boolean } {
   const etag = answerBodyEtag(
     live.snapshot.fingerprint,

@@ -37,7 +37,7 @@ export type RequestReader<Selection extends FlagSelection> = (
 ) => EvaluationRequest<Selection> | Promise<EvaluationRequest<Selection>>;
 
 /**
- * The body of a 200, as JSON text, in the dialect's shape. `flagSet` is the set the toggles
+ * The body of a 200, as JSON text (or its UTF-8 bytes), in the dialect's shape. `flagSet` is the set the toggles
  * were evaluated against, for a dialect that describes flags by their definition (OFREP's
  * value types); it may throw an AppError for a flag it cannot render.
  */
@@ -45,7 +45,7 @@ export type Renderer<Selection extends FlagSelection> = (
   toggles: readonly EvaluatedToggle[],
   selection: Selection,
   flagSet: LiveFlagSet,
-) => string;
+) => string | Buffer;
 
 /** One evaluation route of a dialect: the parts that are its own. */
 export interface EvaluationEndpoint<Selection extends FlagSelection> {
@@ -199,9 +199,13 @@ export function evaluationHandler<Selection extends FlagSelection>(
 
 /**
  * A string, rendered from cached parts: Koa (and koa-compress, for its threshold) would
- * otherwise stringify an object body twice per request.
+ * otherwise stringify an object body twice per request. The Content-Type Koa's `ctx.type`
+ * would write, written directly: it skips a MIME lookup and Koa's header normalisation per
+ * request, and Koa's body setter keeps a Content-Type already set.
  */
-function sendJson(ctx: ProxyContext, body: string): void {
-  ctx.type = 'application/json';
+function sendJson(ctx: ProxyContext, body: string | Buffer): void {
+  ctx.res.setHeader('Content-Type', JSON_CONTENT_TYPE);
   ctx.body = body;
 }
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';

@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * An ETag for an evaluation result, computed without evaluating: the same flags (by content
@@ -24,9 +24,12 @@ export function answerBodyEtag(
   flagsFingerprint: string,
   route: string,
   credentialId: string,
-  body: string,
+  body: string | Buffer,
 ): string {
-  const digest = hash('sha1', `${route}\0${credentialId}\0${body}`, 'base64url');
+  const digest =
+    typeof body === 'string'
+      ? hash('sha1', `${route}\0${credentialId}\0${body}`, 'base64url')
+      : createHash('sha1').update(`${route}\0${credentialId}\0`).update(body).digest('base64url');
   return `W/"${flagsFingerprint}-a${digest}"`;
 }
 

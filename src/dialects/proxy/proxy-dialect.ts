@@ -54,7 +54,7 @@ export function bodyReader(
 export function renderToggles(
   toggles: readonly EvaluatedToggle[],
   selection: ProxySelection,
-): string {
+): Buffer {
   return togglesBody(toggles, selection.onlyEnabled);
 }
 
