@@ -34,7 +34,8 @@ describe('README layout', () => {
     const all = headings(README);
     const performance = all.findIndex((heading) => heading.title === 'Performance');
     const next = all[performance + 1]?.line ?? Number.POSITIVE_INFINITY;
-    expect(next - (all[performance]?.line ?? 0)).toBeLessThan(10);
+    // The goals' table of issue 14 and a few lines: the method and the other runs are in docs/.
+    expect(next - (all[performance]?.line ?? 0)).toBeLessThan(24);
     expect(README).toContain('(docs/performance.md)');
   });
 
