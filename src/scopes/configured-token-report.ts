@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import { type Scope, scopeLabel } from './scope.js';
+import type { Resolution } from './token-resolver.js';
 
 /** Why Unleash did not confirm a configured backend token. */
 export type ConfiguredTokenProblem =
@@ -50,4 +51,22 @@ export function reportConfiguredToken(
       ? `${NO_VALIDATION}: /proxy serves the first configured token's flags; ${served}`
       : `${NO_VALIDATION}: a configured token keeps its sync; ${served}`,
   );
+}
+
+/** Whether Unleash's answer about a configured token is a problem the log must tell. */
+export function configuredTokenProblem(resolution: Resolution): ConfiguredTokenProblem | undefined {
+  if (resolution.status === 'invalid') {
+    return { kind: 'not-confirmed', reason: "absent from /edge/validate's answer" };
+  }
+  if (resolution.status === 'valid') {
+    return resolution.token.kind === 'backend'
+      ? undefined
+      : { kind: 'not-confirmed', reason: `a token of kind ${resolution.token.kind}` };
+  }
+  const status = resolution.upstreamStatus;
+  if (status === 404) return { kind: 'no-validation' };
+  if (status === 401 || status === 403) {
+    return { kind: 'not-confirmed', reason: `/edge/validate answered ${status}` };
+  }
+  return undefined;
 }

@@ -1,32 +1,18 @@
-import { createHash } from 'node:crypto';
 import type { ProxyConfig } from '../config/load-config.js';
 import { type EvaluatorFactory, type LiveFlagSet, LiveFlags } from '../evaluation/live-flags.js';
 import type { Logger } from '../logger.js';
-import { createFlagStore, type FlagStore } from '../unleash/flag-store.js';
-import { createSnapshot, type FlagSnapshot } from '../unleash/snapshot.js';
-import type {
-  ClientFeaturesResponse,
-  FeatureInterface,
-  Segment,
-  Strategy,
-} from '../unleash/types.js';
+import type { FlagStore } from '../unleash/flag-store.js';
+import type { ClientFeaturesResponse, Strategy } from '../unleash/types.js';
 import type { UpstreamTracer } from '../unleash/upstream-tracer.js';
-import { type ConfiguredTokenProblem, reportConfiguredToken } from './configured-token-report.js';
-import { ALL_PROJECTS, reduceScopes, type Scope, scopeKey, scopeLabel, scopeOf } from './scope.js';
+import { configuredTokenProblem, reportConfiguredToken } from './configured-token-report.js';
+import { offlineEnvironments } from './offline-environments.js';
+import { ProjectFlagSets } from './project-flag-sets.js';
+import { ALL_PROJECTS, type Scope, scopeLabel, scopeOf } from './scope.js';
+import { planScopes } from './scope-plan.js';
+import { createScopeStore, type SyncedScope } from './scope-store.js';
+import { union } from './snapshot-union.js';
 import type { SyncedScopes, TokenGrant } from './token-access.js';
-import type { Resolution, ResolvedToken, TokenResolver } from './token-resolver.js';
-import { readTokenClaim } from './unleash-token.js';
-
-/** One configured backend token and its sync with Unleash. */
-interface SyncedScope {
-  readonly token: string;
-  /** Undefined for a `[]:` token until Unleash has said which projects it reads. */
-  scope: Scope | undefined;
-  readonly store: FlagStore;
-  /** The scope /proxy serves: its store is the app's, never stopped here. */
-  readonly primary: boolean;
-  active: boolean;
-}
+import type { ResolvedToken, TokenResolver } from './token-resolver.js';
 
 export interface ScopeSyncSettings {
   readonly config: ProxyConfig;
@@ -60,8 +46,7 @@ const RETRY_VALIDATION_MS = 30_000;
 export class ScopeSync implements SyncedScopes {
   private readonly scopes: SyncedScope[] = [];
   private readonly environments = new Map<string, LiveFlags>();
-  /** Filtered flag sets per scope key (`environment|projects`), with the environment set they came from. */
-  private readonly filtered = new Map<string, { from: LiveFlagSet; set: LiveFlagSet }>();
+  private readonly filtered: ProjectFlagSets;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly rebuildListeners: (() => void)[] = [];
   private closed = false;
@@ -70,25 +55,19 @@ export class ScopeSync implements SyncedScopes {
    * UNLEASH_BOOTSTRAP_FILES gives environments their own: then only those are served.
    */
   private readonly offline: boolean;
-  private readonly offlineEnvironments = new Map<string, LiveFlags>();
+  private readonly offlineEnvironments: ReadonlyMap<string, LiveFlags>;
 
   constructor(private readonly settings: ScopeSyncSettings) {
     const { config } = settings;
+    this.filtered = new ProjectFlagSets(settings.buildEvaluator);
     this.offline = config.mode !== 'online';
-    for (const [environment, file] of settings.environmentFiles ?? []) {
-      const flags = new LiveFlags(settings.buildEvaluator);
-      flags.update(createSnapshot(file.version, file.features, file.segments ?? []));
-      this.offlineEnvironments.set(environment, flags);
-    }
+    this.offlineEnvironments = offlineEnvironments(
+      settings.environmentFiles,
+      settings.buildEvaluator,
+    );
     const [primaryToken, ...others] = config.scopeTokens;
     if (primaryToken === undefined) return;
-    const claimed = (token: string) => {
-      const claim = readTokenClaim(token);
-      return claim.environment !== undefined && claim.projects !== undefined
-        ? scopeOf(claim.environment, claim.projects)
-        : undefined;
-    };
-    const primaryScope = claimed(primaryToken);
+    const { primaryScope, kept } = planScopes(primaryToken, others);
     this.scopes.push({
       token: primaryToken,
       scope: primaryScope,
@@ -96,24 +75,11 @@ export class ScopeSync implements SyncedScopes {
       primary: true,
       active: true,
     });
-    // Edge's reduction: a token another covers adds no flags. `[]:` tokens cannot be compared
-    // before Unleash answers, so each keeps its own sync.
-    const known = others.flatMap((token) => {
-      const scope = claimed(token);
-      return scope === undefined ? [] : [{ token, scope }];
-    });
-    const kept = reduceScopes(
-      primaryScope === undefined ? known : [{ token: primaryToken, scope: primaryScope }, ...known],
-    ).filter((item) => item.token !== primaryToken);
-    const unknown = others.filter((token) => claimed(token) === undefined);
-    for (const { token, scope } of [
-      ...kept,
-      ...unknown.map((token) => ({ token, scope: undefined })),
-    ]) {
+    for (const { token, scope } of kept) {
       this.scopes.push({
         token,
         scope,
-        store: this.createStore(token),
+        store: createScopeStore(this.settings, token),
         primary: false,
         active: true,
       });
@@ -181,23 +147,7 @@ export class ScopeSync implements SyncedScopes {
     if (environmentSet === undefined || grant.projects.includes(ALL_PROJECTS)) {
       return environmentSet;
     }
-    const key = scopeKey(grant);
-    const cached = this.filtered.get(key);
-    if (cached?.from === environmentSet) return cached.set;
-    const projects = new Set(grant.projects);
-    const source = environmentSet.snapshot;
-    const flags = new LiveFlags(this.settings.buildEvaluator);
-    flags.update(
-      createSnapshot(
-        source.revision,
-        source.features.filter((feature) => projects.has(feature.project ?? 'default')),
-        source.segments,
-      ),
-    );
-    const set = flags.current();
-    if (set === undefined) return undefined;
-    this.filtered.set(key, { from: environmentSet, set });
-    return set;
+    return this.filtered.get(grant, environmentSet);
   }
 
   /** Ready when every configured scope has flags; the others are named. */
@@ -241,19 +191,6 @@ export class ScopeSync implements SyncedScopes {
 
   private servesOffline(environment: string): boolean {
     return this.offlineEnvironments.size === 0 || this.offlineEnvironments.has(environment);
-  }
-
-  private createStore(token: string): FlagStore {
-    const { config, logger, strategies, upstream } = this.settings;
-    // Never the token itself in a file name or a Redis key: a digest of it.
-    const backupSuffix = createHash('sha256').update(token).digest('hex').slice(0, 16);
-    return createFlagStore({
-      config: { ...config, unleashApiToken: token },
-      logger: logger.child({ scope: backupSuffix }),
-      strategies,
-      backupSuffix,
-      upstream,
-    });
   }
 
   /** Recompiles the environment of a scope from the union of its scopes' flags. */
@@ -351,40 +288,4 @@ export class ScopeSync implements SyncedScopes {
       this.rebuild(entry);
     }
   }
-}
-
-/** Whether Unleash's answer about a configured token is a problem the log must tell. */
-function configuredTokenProblem(resolution: Resolution): ConfiguredTokenProblem | undefined {
-  if (resolution.status === 'invalid') {
-    return { kind: 'not-confirmed', reason: "absent from /edge/validate's answer" };
-  }
-  if (resolution.status === 'valid') {
-    return resolution.token.kind === 'backend'
-      ? undefined
-      : { kind: 'not-confirmed', reason: `a token of kind ${resolution.token.kind}` };
-  }
-  const status = resolution.upstreamStatus;
-  if (status === 404) return { kind: 'no-validation' };
-  if (status === 401 || status === 403) {
-    return { kind: 'not-confirmed', reason: `/edge/validate answered ${status}` };
-  }
-  return undefined;
-}
-
-/** The flags of several scopes of one environment: each flag once, the first scope's copy. */
-function union(snapshots: readonly FlagSnapshot[]): FlagSnapshot {
-  if (snapshots.length === 1 && snapshots[0] !== undefined) return snapshots[0];
-  const features = new Map<string, FeatureInterface>();
-  const segments = new Map<number, Segment>();
-  let revision = 0;
-  for (const snapshot of snapshots) {
-    revision += snapshot.revision;
-    for (const feature of snapshot.features) {
-      if (!features.has(feature.name)) features.set(feature.name, feature);
-    }
-    for (const segment of snapshot.segments) {
-      if (!segments.has(segment.id)) segments.set(segment.id, segment);
-    }
-  }
-  return createSnapshot(revision, [...features.values()], [...segments.values()]);
 }
