@@ -7,23 +7,14 @@ import type { EvaluationPipeline } from './dialects/evaluation-endpoint.js';
 import { proxyRoutes } from './dialects/proxy/proxy-routes.js';
 import { compileEvaluator } from './evaluation/compile/index.js';
 import { EvaluationService } from './evaluation/evaluation-service.js';
-import { LiveFlags } from './evaluation/live-flags.js';
+import type { LiveFlags } from './evaluation/live-flags.js';
 import type { ProxyState } from './http/state.js';
 import { createLogger, type Logger } from './logger.js';
 import { createUsageByEnvironment } from './metrics/usage-by-environment.js';
-import { clientIp } from './middleware/client-ip.js';
 import { CredentialChecker, requireCredential } from './middleware/client-key-auth.js';
-import { compression } from './middleware/compression.js';
 import { ConnectionDrain } from './middleware/connection-drain.js';
-import { cors } from './middleware/cors.js';
-import { queryLimits } from './middleware/query-limits.js';
 import { type RateLimitGuards, rateLimitGuards } from './middleware/rate-limit.js';
 import { requireReady } from './middleware/readiness.js';
-import { requestEnvelope } from './middleware/request-envelope.js';
-import type { RequestHooks } from './middleware/request-hooks.js';
-import { requestLog } from './middleware/request-log.js';
-import { tracingMiddleware } from './middleware/tracing.js';
-import { trustedProxyResolver } from './middleware/trusted-proxies.js';
 import { docsRoutes } from './openapi/docs-routes.js';
 import { guardStrategy, type StrategyLike } from './plugins/guard-strategy.js';
 import { assertNoPluginFiles, checkStrategyNames, type Plugins } from './plugins/load-plugins.js';
@@ -37,14 +28,15 @@ import { mountRoutes } from './routing/mount-routes.js';
 import { createTokenAccess } from './scopes/index.js';
 import { ScopeSync } from './scopes/scope-sync.js';
 import { type ProxyApp, servingApp } from './serving-app.js';
+import { useSharedMiddleware } from './shared-middleware.js';
 import { streamingRouters } from './streaming-routers.js';
+import { syncFlags } from './sync-flags.js';
 import { grantPipeline, tokenDialects } from './token-dialects.js';
-import { createTracing, type Tracing } from './tracing/create-tracing.js';
+import { createTracing } from './tracing/create-tracing.js';
 import { upstreamSpans } from './tracing/upstream-spans.js';
-import { createFlagStore, type FlagStore } from './unleash/flag-store.js';
+import type { FlagStore } from './unleash/flag-store.js';
 import { readEnvironmentFlags, readOfflineFlags } from './unleash/offline-flags.js';
-import type { ClientFeaturesResponse, Strategy } from './unleash/types.js';
-import { NO_UPSTREAM_TRACING, type UpstreamTracer } from './unleash/upstream-tracer.js';
+import { NO_UPSTREAM_TRACING } from './unleash/upstream-tracer.js';
 
 /** The key that works with the bundled example flags when no key is configured. */
 export const DEMO_CLIENT_KEY = 'demo-client-key';
@@ -248,28 +240,6 @@ function guardPlugins(config: ProxyConfig, plugins: Plugins, logger: Logger) {
   };
 }
 
-/** The flags kept in sync with Unleash (or the offline file), compiled on every update. */
-function syncFlags(
-  config: ProxyConfig,
-  logger: Logger,
-  strategies: readonly Strategy[],
-  offlineFlags: ClientFeaturesResponse | undefined,
-  upstream: UpstreamTracer,
-): { store: FlagStore; flags: LiveFlags } {
-  const flags = new LiveFlags((snapshot) =>
-    compileEvaluator(snapshot, { customStrategies: strategies }),
-  );
-  const store = createFlagStore({
-    config,
-    logger,
-    strategies,
-    upstream,
-    ...(offlineFlags ? { offlineFlags } : {}),
-  });
-  store.onUpdate((snapshot) => flags.update(snapshot));
-  return { store, flags };
-}
-
 /**
  * Push: after every flag update (the primary store's, or a scope's rebuilt environment) the
  * notifier compares the flags of each scope key streams follow. Subscribed after the stores'
@@ -287,28 +257,6 @@ function notifyFlagChanges(
   store.onUpdate(() => notifier.refresh());
   scopeSync.onRebuild(() => notifier.refresh());
   return notifier;
-}
-
-/** The middleware every request goes through, in order (docs/architecture.md). */
-function useSharedMiddleware(
-  koa: Koa<ProxyState>,
-  parts: {
-    config: ProxyConfig;
-    logger: Logger;
-    drain: ConnectionDrain;
-    requestMetrics: RequestHooks;
-    tracing: Tracing | undefined;
-  },
-): void {
-  const { config } = parts;
-  // A server span around everything else, only with OTEL_* set.
-  if (parts.tracing) koa.use(tracingMiddleware(parts.tracing));
-  // Drain, request log and id, metrics: hooks run by one middleware around the error handler.
-  koa.use(requestEnvelope([parts.drain.hooks(), requestLog(parts.logger), parts.requestMetrics]));
-  koa.use(cors(config));
-  koa.use(compression()); // koa-compress when the request accepts an encoding
-  koa.use(clientIp(trustedProxyResolver(config.trustProxy)));
-  koa.use(queryLimits(config)); // query length, parameter count, encoding
 }
 
 /** What runs before every API route: readiness, then rate limits around the key check. */
