@@ -1,20 +1,15 @@
-import { tmpdir } from 'node:os';
 import { Unleash } from 'unleash-client';
 import type { BootstrapOptions } from 'unleash-client/lib/repository/bootstrap-provider.js';
-import type { StorageProvider } from 'unleash-client/lib/repository/storage-provider.js';
-import InMemStorageProvider from 'unleash-client/lib/repository/storage-provider-in-mem.js';
 import type { ProxyConfig } from '../config/load-config.js';
 import { describeError, type Logger } from '../logger.js';
-import { BackupFile } from './backup-file.js';
-import { defaultExport } from './default-export.js';
+import { backupStorage, CheckingStorage } from './backup-storage.js';
 import { FetchHeldBackError } from './fetch-backoff.js';
 import { createFleetSync, type FleetSync, NotTheFetcherError } from './fleet-sync.js';
 import { unleashHttpOptions } from './http-options.js';
-import { bootstrapFromProgram, claimClientMode, storageFromProgram } from './program-given.js';
+import { bootstrapFromProgram, claimClientMode } from './program-given.js';
 import type { FlagSnapshot } from './snapshot.js';
 import { createSyncRepository } from './sync-repository.js';
-import { syncScopeDigest, upstreamForLogs } from './sync-scope.js';
-import { type FetchOutcome, type Origin, SyncState } from './sync-state.js';
+import { type FetchOutcome, SyncState } from './sync-state.js';
 import type { ClientFeaturesResponse, Strategy } from './types.js';
 import { NO_UPSTREAM_TRACING, type UpstreamSpan, type UpstreamTracer } from './upstream-tracer.js';
 
@@ -53,48 +48,6 @@ export interface FlagStoreSettings {
    */
   backupSuffix?: string;
 }
-
-/**
- * Sits between unleash-client and its storage: every flag set the SDK stores (from Unleash or
- * a bootstrap) or reads back (a backup) goes through `accept` first, which checks it and
- * hands it on. A set that fails the check is neither served nor persisted.
- */
-class CheckingStorage implements StorageProvider<ClientFeaturesResponse> {
-  constructor(
-    private readonly inner: StorageProvider<ClientFeaturesResponse>,
-    private readonly accept: (data: unknown, origin: Origin) => boolean,
-    private readonly suffix: string,
-  ) {}
-
-  private readonly writes = new Set<Promise<void>>();
-
-  async set(key: string, data: ClientFeaturesResponse): Promise<void> {
-    if (!this.accept(data, 'stored')) return;
-    const write = this.inner.set(`${key}${this.suffix}`, data);
-    this.writes.add(write);
-    try {
-      await write;
-    } finally {
-      this.writes.delete(write);
-    }
-  }
-
-  /**
-   * Waits for backup writes in progress: exiting (or removing the folder) in the middle of one
-   * leaves a truncated or failed backup that the next start cannot use.
-   */
-  async settle(): Promise<void> {
-    await Promise.allSettled([...this.writes]);
-  }
-
-  async get(key: string): Promise<ClientFeaturesResponse | undefined> {
-    const data = await this.inner.get(`${key}${this.suffix}`);
-    if (data === undefined) return undefined;
-    return this.accept(data, 'backup') ? data : undefined;
-  }
-}
-
-const InMemStorage = defaultExport(InMemStorageProvider);
 
 /** The SDK stops polling for good after these; the store keeps asking, with backoff. */
 const STOPS_POLLING = /responded (401|403)\b/;
@@ -138,29 +91,6 @@ function fleetSyncFor(
       if (state.lastSyncAt === undefined || at > state.lastSyncAt) state.lastSyncAt = at;
     },
   });
-}
-
-/**
- * Where the SDK keeps its backup: the fleet's Redis, a program's storageProvider, a folder
- * (online), or memory (offline).
- */
-function backupStorage(
-  config: ProxyConfig,
-  fleet: FleetSync | undefined,
-  logger: Logger,
-): StorageProvider<ClientFeaturesResponse> {
-  if (fleet !== undefined) return fleet.storage;
-  const fromProgram = config.programmatic.storageProvider;
-  if (fromProgram !== undefined) return storageFromProgram(fromProgram);
-  return config.mode === 'online'
-    ? new BackupFile({
-        folder: config.backupPath ?? tmpdir(),
-        appName: config.unleashAppName,
-        scope: syncScopeDigest(config),
-        upstream: upstreamForLogs(config.unleashUrl ?? ''),
-        logger,
-      })
-    : new InMemStorage<ClientFeaturesResponse>();
 }
 
 /** The flags to start from: the offline file, a program's expBootstrap, EXP_BOOTSTRAP_URL, or none. */
