@@ -7,6 +7,7 @@ import { type FakeToken, FakeUnleash } from '../helpers/fake-unleash.js';
 import { startProxyOn } from '../helpers/online-proxy.js';
 import { type RunningRedis, startRedis } from '../helpers/redis-server.js';
 import type { RunningProxy } from '../helpers/start-proxy.js';
+import { enabledFlags } from '../helpers/upstream-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // With REDIS_URL and several backend tokens, each scope keeps its own Redis backup: a proxy that
@@ -22,15 +23,6 @@ const TOKENS: FakeToken[] = [
   { token: FRONT_DEV, type: 'frontend', environment: 'development', projects: ['*'] },
   { token: FRONT_PROD, type: 'frontend', environment: 'production', projects: ['*'] },
 ];
-
-const on = (name: string) => ({
-  name,
-  project: 'default',
-  enabled: true,
-  strategies: [{ name: 'default', parameters: {}, constraints: [] }],
-  variants: [],
-  impressionData: false,
-});
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -74,8 +66,8 @@ describe('the Redis backup, with several backend tokens', () => {
     const fake = await new FakeUnleash().start();
     cleanups.push(() => fake.stop());
     fake.setTokens(TOKENS);
-    fake.setStateFor(BACKEND_DEV, { features: [on('dev-only'), on('dev-too')] });
-    fake.setStateFor(BACKEND_PROD, { features: [on('prod-only')] });
+    fake.setStateFor(BACKEND_DEV, enabledFlags('dev-only', 'dev-too'));
+    fake.setStateFor(BACKEND_PROD, enabledFlags('prod-only'));
 
     const options = {
       unleashApiTokens: [BACKEND_DEV, BACKEND_PROD],

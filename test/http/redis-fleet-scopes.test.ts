@@ -3,6 +3,7 @@ import { type FakeToken, FakeUnleash } from '../helpers/fake-unleash.js';
 import { startProxyOn } from '../helpers/online-proxy.js';
 import { type RunningRedis, startRedis } from '../helpers/redis-server.js';
 import type { RunningProxy } from '../helpers/start-proxy.js';
+import { enabledFlags } from '../helpers/upstream-proxy.js';
 
 // A Redis fleet with several backend tokens: the fetch lease is per scope, so each scope has
 // exactly one instance fetching it from Unleash, and every instance serves every scope.
@@ -18,15 +19,6 @@ const TOKENS: FakeToken[] = [
   { token: FRONT_DEV, type: 'frontend', environment: 'development', projects: ['*'] },
   { token: FRONT_PROD, type: 'frontend', environment: 'production', projects: ['*'] },
 ];
-
-const on = (name: string) => ({
-  name,
-  project: 'default',
-  enabled: true,
-  strategies: [{ name: 'default', parameters: {}, constraints: [] }],
-  variants: [],
-  impressionData: false,
-});
 
 async function frontendFlags(proxy: RunningProxy, token: string): Promise<string[]> {
   const response = await fetch(`${proxy.origin}/api/frontend`, {
@@ -94,8 +86,8 @@ describe('a Redis fleet with two backend tokens', () => {
   it('has one fetcher per scope, and every instance serves both scopes and their changes', async () => {
     fake = await new FakeUnleash().start();
     fake.setTokens(TOKENS);
-    fake.setStateFor(BACKEND_DEV, { features: [on('dev-first')] });
-    fake.setStateFor(BACKEND_PROD, { features: [on('prod-first')] });
+    fake.setStateFor(BACKEND_DEV, enabledFlags('dev-first'));
+    fake.setStateFor(BACKEND_PROD, enabledFlags('prod-first'));
     const instances = [await instance('scopes-a'), await instance('scopes-b')];
     await expectServed(instances, ['dev-first'], ['prod-first']);
 
@@ -118,9 +110,9 @@ describe('a Redis fleet with two backend tokens', () => {
       expect(['scopes-a', 'scopes-b']).toContain([...fetchers][0]);
     }
 
-    fake.setStateFor(BACKEND_PROD, { features: [on('prod-second')] });
+    fake.setStateFor(BACKEND_PROD, enabledFlags('prod-second'));
     await expectServed(instances, ['dev-first'], ['prod-second']);
-    fake.setStateFor(BACKEND_DEV, { features: [on('dev-second')] });
+    fake.setStateFor(BACKEND_DEV, enabledFlags('dev-second'));
     await expectServed(instances, ['dev-second'], ['prod-second']);
 
     // The instance fetching production stops: the other takes its scope over, alone.
@@ -131,7 +123,7 @@ describe('a Redis fleet with two backend tokens', () => {
     await leaving.stop();
     running.splice(running.indexOf(leaving), 1);
     const afterStop = Date.now();
-    fake.setStateFor(BACKEND_PROD, { features: [on('prod-third')] });
+    fake.setStateFor(BACKEND_PROD, enabledFlags('prod-third'));
     await expectServed(staying, ['dev-second'], ['prod-third']);
     expect(fetchersOf(BACKEND_PROD, afterStop)).toEqual(
       new Set(staying.map((proxy) => proxy.app.config.unleashInstanceId)),
